@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { isArchive, readArchive } from "./archive.js";
+import { ElfFile, withFile } from "./elf.js";
+import { ElfError } from "./errors.js";
+
+/** Reads a whole file into one Uint8Array, turning I/O failures into typed errors. */
+export function readBytes(path: string): Uint8Array {
+  try {
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : code || String(e);
+    throw new ElfError("io", `cannot read file: ${why}`, 0, path);
+  }
+}
+
+/** Reads an ELF file from disk. */
+export function openElf(path: string): ElfFile {
+  return new ElfFile(readBytes(path), { path });
+}
+
+export interface LoadedObject {
+  /** The member name for archive members, otherwise undefined. */
+  readonly member?: string;
+  readonly elf: ElfFile;
+}
+
+/**
+ * Opens a path that holds either one ELF object or an `ar` archive of them (thin archives' members are read
+ * from their own files, relative to the archive). Non-ELF archive members are refused with a typed error.
+ */
+export function openObjects(path: string): { archive: boolean; objects: LoadedObject[] } {
+  const bytes = readBytes(path);
+  if (!isArchive(bytes)) return { archive: false, objects: [{ elf: new ElfFile(bytes, { path }) }] };
+  const ar = withFile(path, () => readArchive(bytes));
+  const objects = ar.members.map((m) => {
+    const memberPath = `${path}(${m.name})`;
+    const data = ar.thin ? readBytes(resolve(dirname(path), m.name)) : m.data;
+    return { member: m.name, elf: new ElfFile(data, { path: memberPath }) };
+  });
+  return { archive: true, objects };
+}
