@@ -1,0 +1,83 @@
+import { type ArchTable, FIELD, table } from "./types.js";
+
+/**
+ * EM_S390 (22), SHT_RELA. Numbers and names from the s390x ELF ABI supplement and LLVM's
+ * ELFRelocs/SystemZ.def. Widths follow where gas points r_offset: the 12-bit forms at the halfword holding
+ * the field, the 24-bit BPRP form at its three bytes.
+ */
+export const s390x: ArchTable = table(22, "s390x", true, [
+  [0, "R_390_NONE", 0, false],
+  [1, "R_390_8", 1, false],
+  // 12-bit displacements sit in the low bits of the halfword at r_offset.
+  [2, "R_390_12", 2, false, FIELD],
+  [3, "R_390_16", 2, false],
+  [4, "R_390_32", 4, false],
+  [5, "R_390_PC32", 4, true],
+  [6, "R_390_GOT12", 2, false, FIELD],
+  [7, "R_390_GOT32", 4, false],
+  [8, "R_390_PLT32", 4, true],
+  [9, "R_390_COPY", 0, false],
+  [10, "R_390_GLOB_DAT", 8, false],
+  [11, "R_390_JMP_SLOT", 8, false],
+  [12, "R_390_RELATIVE", 8, false],
+  [13, "R_390_GOTOFF", 4, false],
+  [14, "R_390_GOTPC", 4, true],
+  [15, "R_390_GOT16", 2, false],
+  [16, "R_390_PC16", 2, true],
+  // *DBL fields count halfwords: the value is shifted right by one before it is stored.
+  [17, "R_390_PC16DBL", 2, true, FIELD],
+  [18, "R_390_PLT16DBL", 2, true, FIELD],
+  [19, "R_390_PC32DBL", 4, true, FIELD],
+  [20, "R_390_PLT32DBL", 4, true, FIELD],
+  [21, "R_390_GOTPCDBL", 4, true, FIELD],
+  [22, "R_390_64", 8, false],
+  [23, "R_390_PC64", 8, true],
+  [24, "R_390_GOT64", 8, false],
+  [25, "R_390_PLT64", 8, true],
+  [26, "R_390_GOTENT", 4, true, FIELD],
+  [27, "R_390_GOTOFF16", 2, false],
+  [28, "R_390_GOTOFF64", 8, false],
+  [29, "R_390_GOTPLT12", 2, false, FIELD],
+  [30, "R_390_GOTPLT16", 2, false],
+  [31, "R_390_GOTPLT32", 4, false],
+  [32, "R_390_GOTPLT64", 8, false],
+  [33, "R_390_GOTPLTENT", 4, true, FIELD],
+  [34, "R_390_PLTOFF16", 2, false],
+  [35, "R_390_PLTOFF32", 4, false],
+  [36, "R_390_PLTOFF64", 8, false],
+  // Markers on the load and the __tls_get_offset call of TLS sequences; no field.
+  [37, "R_390_TLS_LOAD", 0, false],
+  [38, "R_390_TLS_GDCALL", 0, false],
+  [39, "R_390_TLS_LDCALL", 0, false],
+  [40, "R_390_TLS_GD32", 4, false],
+  [41, "R_390_TLS_GD64", 8, false],
+  [42, "R_390_TLS_GOTIE12", 2, false, FIELD],
+  [43, "R_390_TLS_GOTIE32", 4, false],
+  [44, "R_390_TLS_GOTIE64", 8, false],
+  [45, "R_390_TLS_LDM32", 4, false],
+  [46, "R_390_TLS_LDM64", 8, false],
+  [47, "R_390_TLS_IE32", 4, false],
+  [48, "R_390_TLS_IE64", 8, false],
+  [49, "R_390_TLS_IEENT", 4, true, FIELD],
+  [50, "R_390_TLS_LE32", 4, false],
+  [51, "R_390_TLS_LE64", 8, false],
+  [52, "R_390_TLS_LDO32", 4, false],
+  [53, "R_390_TLS_LDO64", 8, false],
+  [54, "R_390_TLS_DTPMOD", 8, false],
+  [55, "R_390_TLS_DTPOFF", 8, false],
+  [56, "R_390_TLS_TPOFF", 8, false],
+  // 20-bit long displacements (DL:DH) spread over the four bytes at r_offset.
+  [57, "R_390_20", 4, false, FIELD],
+  [58, "R_390_GOT20", 4, false, FIELD],
+  [59, "R_390_GOTPLT20", 4, false, FIELD],
+  [60, "R_390_TLS_GOTIE20", 4, false, FIELD],
+  [61, "R_390_IRELATIVE", 8, false],
+  // BPP/BPRP (zEC12): a 12-bit field in the halfword at r_offset, and a 24-bit one in three bytes.
+  [62, "R_390_PC12DBL", 2, true, FIELD],
+  [63, "R_390_PLT12DBL", 2, true, FIELD],
+  [64, "R_390_PC24DBL", 3, true, FIELD],
+  [65, "R_390_PLT24DBL", 3, true, FIELD],
+  // GNU extensions, not in LLVM 19.
+  [250, "R_390_GNU_VTINHERIT", 0, false],
+  [251, "R_390_GNU_VTENTRY", 0, false],
+]);
