@@ -1,0 +1,20 @@
+/* new-global-variable: the patch adds an initialised global and a use of it. */
+#if defined(__clang__)
+#define KEEP __attribute__((noinline))
+#else
+#define KEEP __attribute__((noipa))
+#endif
+
+extern int ext_connect(int);
+
+int timeout_ms = 500;
+
+KEEP int connect_once(int fd)
+{
+	return ext_connect(fd + timeout_ms);
+}
+
+KEEP int get_timeout(void)
+{
+	return timeout_ms;
+}

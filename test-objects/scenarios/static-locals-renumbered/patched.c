@@ -1,0 +1,31 @@
+/* static-locals-renumbered: a new function with its own static local "hits" is added
+ * after the existing ones, so GCC's hits.N numbers shift (GCC 12 numbers same-named
+ * statics from the end of the file); existing functions unchanged. */
+#if defined(__clang__)
+#define KEEP __attribute__((noinline))
+#else
+#define KEEP __attribute__((noipa))
+#endif
+
+KEEP int count_a(void)
+{
+	static int hits;
+	return ++hits;
+}
+
+KEEP int count_b(int n)
+{
+	static int hits;
+	hits += n;
+	return hits;
+}
+
+KEEP int count_new(int n)
+{
+	/* Initialised, so it lives in .data: without -fdata-sections a new .bss variable
+	 * ahead of the others would move them inside the shared .bss, and targets that
+	 * address .bss through a section anchor would encode the new offsets in code. */
+	static int hits = 7;
+	hits ^= n;
+	return hits;
+}

@@ -1,0 +1,21 @@
+/* struct-member-appended: a member is appended at the end of struct stats. */
+#if defined(__clang__)
+#define KEEP __attribute__((noinline))
+#else
+#define KEEP __attribute__((noipa))
+#endif
+
+struct stats {
+	long rx;
+	long tx;
+};
+
+KEEP long stats_rx(const struct stats *s)
+{
+	return s->rx;
+}
+
+KEEP long stats_tx(const struct stats *s)
+{
+	return s->tx;
+}

@@ -1,0 +1,15 @@
+/* symbol-type-changed: the function probe() becomes an initialised int named probe. */
+#if defined(__clang__)
+#define KEEP __attribute__((noinline))
+#else
+#define KEEP __attribute__((noipa))
+#endif
+
+volatile int state;
+
+int probe = 1;
+
+KEEP int get_state(void)
+{
+	return state;
+}
