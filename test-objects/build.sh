@@ -33,6 +33,8 @@ CXX_SOURCES=(comdat)
 CXX_TARGETS=(x86_64-gcc aarch64-gcc x86_64-clang) # targets that build src/comdat.cc
 DWARF2_TARGETS=(x86_64-gcc i686-gcc ppc64-gcc armhf-gcc mips-gcc) # the dwarf2strict variant
 KNOWN_VARIANTS=(fs nofs dwarf4 zlib zstd common dwarf2strict)
+# Kernel scenarios (kernel-scenarios/<name>/) are built only for these, with kernel_flags below.
+KERNEL_TARGETS=(x86_64-gcc x86_64-clang ppc64le-gcc s390x-gcc aarch64-gcc loongarch64-clang)
 MANY_SECTIONS_COUNT=70000
 MANY_SECTIONS_MAX_BYTES=$((20 * 1024 * 1024)) # larger than this is committed gzip'd
 
@@ -47,7 +49,11 @@ Options:
   --scenarios DIR     scenario sources directory (default: test-objects/scenarios;
                       also \$ELFDELTA_SCENARIOS_DIR)
   --out DIR           output directory (default: test-objects/out; also \$ELFDELTA_OUT_DIR)
-  --only-scenarios    rebuild only out/<target>/scenarios/
+  --only-scenarios    rebuild only out/<target>/scenarios/ and out/<target>/kernel-scenarios/
+  --kernel-scenarios DIR
+                      kernel scenario sources (default: test-objects/kernel-scenarios;
+                      also \$ELFDELTA_KERNEL_SCENARIOS_DIR)
+  --only-kernel       rebuild only out/<target>/kernel-scenarios/
   --no-many-sections  do not rebuild out/x86_64-gcc/many_sections.o (the slowest step)
   --jobs N            parallel compiler jobs (default: nproc)
   --list-targets      print the target names and exit
@@ -71,6 +77,13 @@ Scenarios: every DIR/<name>/ holding orig.c + patched.c (or orig.cc + patched.cc
 build.json {"lang"?: "c"|"c++", "cflags"?: [..], "targets"?: [..], "variants"?: ["fs","nofs"]} is
 built into out/<target>/scenarios/<name>/{orig,patched}.<variant>.o.  Both sides are compiled under
 the same file name, <name>.c (or .cc), like two builds of one source tree.
+
+Kernel scenarios: every KDIR/<name>/ (except KDIR/include/) holding orig.c + patched.c, an
+expect.json and an optional build.json {"profile"?: "kernel", "cflags"?: [..], "targets"?: [..]} is
+built with the flags of a kernel build (below) and -I KDIR/include (kernel.h) for
+${KERNEL_TARGETS[*]}
+into out/<target>/kernel-scenarios/<name>/{orig,patched}.fs.o.
+$(for t in "${KERNEL_TARGETS[@]}"; do kernel_flags "$t"; printf '  %-18s %s\n' "$t" "${KFLAGS[*]}"; done)
 
 Debian 12 packages needed:
   $PACKAGES
@@ -150,13 +163,40 @@ variant_flags() {
   esac
 }
 
+# kernel_flags TARGET: sets KFLAGS (array), the flags of a kernel build for kernel scenarios
+# (see kernel-scenarios/README.md).  -fno-PIE as the kernel's top-level Makefile adds it; the
+# profiling entry differs per architecture: -pg -mfentry (x86-64; gcc also -mrecord-mcount,
+# which clang 19 rejects for x86), -pg -mprofile-kernel (ppc64le), -pg -mfentry -mrecord-mcount
+# -mnop-mcount (s390x), -fpatchable-function-entry=2 (aarch64, loongarch64).
+kernel_flags() {
+  local common=(-O2 -fno-PIE -fno-stack-protector -ffunction-sections -fdata-sections -g -gdwarf-5)
+  case $1 in
+  x86_64-gcc)
+    KFLAGS=("${common[@]}" -pg -mfentry -mrecord-mcount -mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables)
+    ;;
+  x86_64-clang)
+    KFLAGS=("${common[@]}" -pg -mfentry -mcmodel=kernel -mno-red-zone -fno-asynchronous-unwind-tables)
+    ;;
+  ppc64le-gcc) KFLAGS=("${common[@]}" -pg -mprofile-kernel -mcmodel=medium) ;;
+  s390x-gcc) KFLAGS=("${common[@]}" -pg -mfentry -mrecord-mcount -mnop-mcount) ;;
+  aarch64-gcc) KFLAGS=("${common[@]}" -fpatchable-function-entry=2 -mbranch-protection=none) ;;
+  loongarch64-clang) KFLAGS=("${common[@]}" -fpatchable-function-entry=2) ;;
+  *) die "no kernel flags for target $1" ;;
+  esac
+}
+
 # One compile job.  Fields are tab-separated; extra cflags are separated by \x1f.
 #   target variant lang cwd src out extra
 run_job() {
   local target variant lang cwd src out extra
   IFS=$'\t' read -r target variant lang cwd src out extra <<<"$1"
   target_info "$target"
-  variant_flags "$variant"
+  if [[ $variant == kernel ]]; then
+    kernel_flags "$target" # kernel scenarios: the flags of a kernel build instead of a variant's
+    VFLAGS=("${KFLAGS[@]}")
+  else
+    variant_flags "$variant"
+  fi
   local compiler=$CC std=-std=gnu17
   if [[ $lang == c++ ]]; then
     if [[ -z $CXX ]]; then
@@ -211,6 +251,8 @@ TARGETS=("${ALL_TARGETS[@]}")
 SCEN_DIR=${ELFDELTA_SCENARIOS_DIR:-$HERE/scenarios}
 OUT=${ELFDELTA_OUT_DIR:-$HERE/out}
 ONLY_SCENARIOS=0
+KSCEN_DIR=${ELFDELTA_KERNEL_SCENARIOS_DIR:-$HERE/kernel-scenarios}
+ONLY_KERNEL=0
 MANY_SECTIONS=1
 JOBS=$(nproc 2>/dev/null || echo 2)
 while (($# > 0)); do
@@ -240,6 +282,15 @@ while (($# > 0)); do
     ;;
   --only-scenarios)
     ONLY_SCENARIOS=1
+    shift
+    ;;
+  --kernel-scenarios)
+    (($# >= 2)) || die "--kernel-scenarios needs a value"
+    KSCEN_DIR=$2
+    shift 2
+    ;;
+  --only-kernel)
+    ONLY_KERNEL=1
     shift
     ;;
   --no-many-sections)
@@ -275,6 +326,9 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 if [[ -d $SCEN_DIR ]]; then SCEN_DIR=$(cd "$SCEN_DIR" && pwd); fi
+if [[ -d $KSCEN_DIR ]]; then KSCEN_DIR=$(cd "$KSCEN_DIR" && pwd); fi
+# --only-kernel: neither the main sources nor the general scenarios
+if ((ONLY_KERNEL)); then ONLY_SCENARIOS=1; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/elfdelta-objs.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 FAILURES=$WORK/failures
@@ -324,7 +378,7 @@ scenario_failed() {
   echo "build.sh: scenario $1: $2" >&2
   printf '%s\n' "scenario $1: $2" >>"$FAILURES"
 }
-if [[ -d $SCEN_DIR ]]; then
+if [[ -d $SCEN_DIR ]] && ((!ONLY_KERNEL)); then
   for dir in "$SCEN_DIR"/*/; do
     [[ -d $dir ]] || continue
     dir=${dir%/}
@@ -398,11 +452,83 @@ if [[ -d $SCEN_DIR ]]; then
   done
 fi
 
+# ------------------------------------------------------------ kernel scenarios
+# kernel-scenarios/<name>/{orig.c,patched.c,expect.json[,build.json]}, compiled like the general
+# scenarios (a staging copy, both sides as <name>.c) but with kernel_flags, for KERNEL_TARGETS
+# only, and with a copy of kernel-scenarios/include/ in the staging directory (-I include), so
+# that kernel.h is named include/kernel.h in both objects whatever the checkout path.
+KSCENARIO_COUNT=0
+if [[ -d $KSCEN_DIR ]]; then
+  [[ -f $KSCEN_DIR/include/kernel.h ]] || scenario_failed "kernel-scenarios" "missing include/kernel.h"
+  for dir in "$KSCEN_DIR"/*/; do
+    [[ -d $dir ]] || continue
+    dir=${dir%/}
+    name=$(basename "$dir")
+    [[ $name == include ]] && continue
+    if [[ ! $name =~ ^[A-Za-z0-9_.+-]+$ ]]; then
+      scenario_failed "kernel/$name" "name has unsupported characters"
+      continue
+    fi
+    # build.json -> cflags (\x1f-joined), targets (comma-joined), "." (so that $(...) keeps the
+    # empty lines), one per line
+    cfg=$(node -e '
+      const fs = require("node:fs");
+      const [dir, name, ktargets] = process.argv.slice(1);
+      const fail = (m) => { console.error(`scenario kernel/${name}: ${m}`); process.exit(1); };
+      const has = (f) => fs.existsSync(dir + "/" + f);
+      for (const f of ["orig.c", "patched.c", "expect.json"]) if (!has(f)) fail(`missing ${f}`);
+      try { JSON.parse(fs.readFileSync(dir + "/expect.json", "utf8")); } catch (e) { fail(`bad expect.json: ${e.message}`); }
+      let j = {};
+      if (has("build.json")) {
+        try { j = JSON.parse(fs.readFileSync(dir + "/build.json", "utf8")); } catch (e) { fail(`bad build.json: ${e.message}`); }
+        if (j === null || typeof j !== "object" || Array.isArray(j)) fail("build.json must be an object");
+        for (const k of Object.keys(j)) if (!["profile", "cflags", "targets"].includes(k)) fail(`unknown build.json key "${k}"`);
+        if (j.profile !== undefined && j.profile !== "kernel") fail(`"profile" must be "kernel"`);
+      }
+      const strs = (k) => { const v = j[k]; if (v === undefined) return undefined;
+        if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) fail(`"${k}" must be an array of strings`);
+        return v; };
+      for (const t of strs("targets") ?? []) if (!ktargets.split(",").includes(t)) fail(`"${t}" is not a kernel target (${ktargets})`);
+      const cflags = strs("cflags") ?? [];
+      if (cflags.some((f) => /[\t\n\x1f]/.test(f))) fail("cflags may not contain tabs or newlines");
+      process.stdout.write([cflags.join("\x1f"), (strs("targets") ?? []).join(","), "."].join("\n") + "\n");
+    ' "$dir" "$name" "$(IFS=,; echo "${KERNEL_TARGETS[*]}")" 2>&1) || {
+      scenario_failed "kernel/$name" "${cfg#"scenario kernel/$name: "}"
+      continue
+    }
+    {
+      IFS= read -r cflags
+      IFS= read -r starg
+    } <<<"$cfg"
+    if [[ -n $starg ]]; then
+      IFS=, read -r -a stargets <<<"$starg"
+    else
+      stargets=("${KERNEL_TARGETS[@]}")
+    fi
+    kextra="-I"$'\x1f'"include"
+    [[ -n $cflags ]] && kextra+=$'\x1f'"$cflags"
+    KSCENARIO_COUNT=$((KSCENARIO_COUNT + 1))
+    for side in orig patched; do
+      stage=$WORK/kstage/$name/$side
+      mkdir -p "$stage/include"
+      cp -R "$dir"/. "$stage"/
+      cp -R "$KSCEN_DIR/include"/. "$stage/include"/
+      cp "$dir/$side.c" "$stage/$name.c"
+      for t in "${stargets[@]}"; do
+        contains "$t" "${TARGETS[@]}" || continue
+        add_job "$t" kernel c "$stage" "$name.c" "$OUT/$t/kernel-scenarios/$name/$side.fs.o" "$kextra"
+      done
+    done
+  done
+fi
+
 # ------------------------------------------------------------ clean outputs
 # Only now, after every scenario has been read: stale outputs of removed sources go away.
 for t in "${TARGETS[@]}"; do
-  if ((ONLY_SCENARIOS)); then
-    rm -rf "${OUT:?}/$t/scenarios"
+  if ((ONLY_KERNEL)); then
+    rm -rf "${OUT:?}/$t/kernel-scenarios"
+  elif ((ONLY_SCENARIOS)); then
+    rm -rf "${OUT:?}/$t/scenarios" "${OUT:?}/$t/kernel-scenarios"
   elif [[ -d $OUT/$t ]]; then
     # keep many_sections.o(.gz) unless it is rebuilt below
     find "$OUT/$t" -mindepth 1 -maxdepth 1 ! -name 'many_sections.o*' -exec rm -rf {} +
@@ -412,7 +538,7 @@ done
 
 # ------------------------------------------------------------ run
 njobs=$(wc -l <"$JOBFILE")
-echo "build.sh: $njobs compile jobs, ${#TARGETS[@]} targets, $SCENARIO_COUNT scenarios, $JOBS parallel"
+echo "build.sh: $njobs compile jobs, ${#TARGETS[@]} targets, $SCENARIO_COUNT scenarios, $KSCENARIO_COUNT kernel scenarios, $JOBS parallel"
 if ((njobs > 0)); then
   xargs -a "$JOBFILE" -d '\n' -n 1 -P "$JOBS" bash "$SELF" __job
 fi

@@ -1,0 +1,21 @@
+/* data-once-changed: .data.once and .data.unlikely change as once-flags come and go. */
+#include "kernel.h"
+
+extern int consume(int);
+
+KEEP int probe_a(int x)
+{
+	WARN_ONCE(x > 3, "probe_a: %d\n", x); return x + 1;
+}
+
+KEEP int probe_b(int x)
+{
+	return consume(x);
+}
+
+KEEP int probe_c(int x)
+{
+	pr_info_once("probe_c: %d\n", x);
+	WARN_ON_ONCE(x == 7);
+	return x - 1;
+}

@@ -1,0 +1,13 @@
+/* once-statics: WARN_ONCE() is added in a new place; printk_once() already exists elsewhere. */
+#include "kernel.h"
+
+KEEP int once_b(int x)
+{
+	return x * 2;
+}
+
+KEEP int once_a(int x)
+{
+	pr_info_once("once_a: %d\n", x);
+	return x + 1;
+}
