@@ -52,9 +52,19 @@ describe("elfdelta dump", () => {
     const dir = mkdtempSync(join(tmpdir(), "elfdelta-ar-"));
     const a = readFileSync(obj("x86_64-gcc", "code.fs.o"));
     const hdr = (name: string, size: number) =>
-      Buffer.from(`${name.padEnd(16)}${"0".padEnd(12)}${"0".padEnd(6)}${"0".padEnd(6)}${"644".padEnd(8)}${String(size).padEnd(10)}\`\n`);
+      Buffer.from(
+        `${name.padEnd(16)}${"0".padEnd(12)}${"0".padEnd(6)}${"0".padEnd(6)}${"644".padEnd(8)}${String(size).padEnd(10)}\`\n`,
+      );
     const pad = a.length % 2 ? Buffer.from("\n") : Buffer.alloc(0);
-    const ar = Buffer.concat([Buffer.from("!<arch>\n"), hdr("one.o/", a.length), a, pad, hdr("two.o/", a.length), a, pad]);
+    const ar = Buffer.concat([
+      Buffer.from("!<arch>\n"),
+      hdr("one.o/", a.length),
+      a,
+      pad,
+      hdr("two.o/", a.length),
+      a,
+      pad,
+    ]);
     writeFileSync(join(dir, "lib.a"), ar);
     const r = runCli(["dump", "--format", "json", join(dir, "lib.a")]);
     expect(r.status).toBe(0);

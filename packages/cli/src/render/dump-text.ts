@@ -29,7 +29,9 @@ export function renderDumpText(d: DumpJson): string {
   const w = d.class === 64 ? 16 : 8;
   lines.push(`ELF${d.class} ${d.endian}-endian ${d.type} ${d.machine} (e_machine ${d.machineCode})`, "");
   lines.push(`Section Headers (${d.sections.length}):`);
-  lines.push(`  [Nr] ${"Name".padEnd(24)} ${"Type".padEnd(16)} ${"Address".padEnd(w)} Off      Size     ES Flg Lk Inf Al`);
+  lines.push(
+    `  [Nr] ${"Name".padEnd(24)} ${"Type".padEnd(16)} ${"Address".padEnd(w)} Off      Size     ES Flg Lk Inf Al`,
+  );
   for (const s of d.sections) {
     lines.push(
       `  [${String(s.index).padStart(2)}] ${s.name.padEnd(24)} ${String(s.type).padEnd(16)} ${hex(s.address, w)} ${hex(s.offset, 8)} ${hex(
@@ -44,9 +46,9 @@ export function renderDumpText(d: DumpJson): string {
   lines.push(`   Num: ${"Value".padEnd(w)}  Size Type    Bind   Vis       Ndx Name`);
   for (const s of d.symbols) {
     lines.push(
-      `${String(s.index).padStart(6)}: ${hex(s.value, w)} ${String(s.size).padStart(5)} ${String(s.type).padEnd(7)} ${String(s.bind).padEnd(
-        6,
-      )} ${s.visibility.padEnd(9)} ${String(s.section).padStart(3)} ${s.name}`,
+      `${String(s.index).padStart(6)}: ${hex(s.value, w)} ${String(s.size).padStart(5)} ${String(s.type).padEnd(7)} ${String(
+        s.bind,
+      ).padEnd(6)} ${s.visibility.padEnd(9)} ${String(s.section).padStart(3)} ${s.name}`,
     );
   }
   const counts = new Map<number, number>();
@@ -57,17 +59,26 @@ export function renderDumpText(d: DumpJson): string {
       current = r.section;
       const sec = d.sections[r.section];
       const count = counts.get(r.section) ?? 0;
-      lines.push("", `Relocation section '${sec?.name ?? r.section}' applies to section ${r.target} and contains ${count} entries:`);
+      lines.push(
+        "",
+        `Relocation section '${sec?.name ?? r.section}' applies to section ${r.target} and contains ${count} entries:`,
+      );
       lines.push(` ${"Offset".padEnd(w)} ${"Type".padEnd(24)} Sym  Symbol + Addend`);
     }
     const sym = d.symbols[r.symbol];
-    const symName = sym ? (sym.name || (sym.type === "SECTION" ? (d.sections[sym.section as number]?.name ?? "") : "")) : "";
-    lines.push(` ${hex(r.offset, w)} ${String(r.type).padEnd(24)} ${String(r.symbol).padStart(4)} ${symName} ${BigInt(r.addend) < 0n ? "-" : "+"} ${hex(BigInt(r.addend) < 0n ? -BigInt(r.addend) : BigInt(r.addend))}`);
+    const symName = sym
+      ? sym.name || (sym.type === "SECTION" ? (d.sections[sym.section as number]?.name ?? "") : "")
+      : "";
+    lines.push(
+      ` ${hex(r.offset, w)} ${String(r.type).padEnd(24)} ${String(r.symbol).padStart(4)} ${symName} ${BigInt(r.addend) < 0n ? "-" : "+"} ${hex(BigInt(r.addend) < 0n ? -BigInt(r.addend) : BigInt(r.addend))}`,
+    );
   }
   if (d.groups.length > 0) {
     lines.push("");
     for (const g of d.groups) {
-      lines.push(`${g.comdat ? "COMDAT group" : "group"} section [${g.section}] '${g.signature}' contains ${g.members.length} sections: ${g.members.join(" ")}`);
+      lines.push(
+        `${g.comdat ? "COMDAT group" : "group"} section [${g.section}] '${g.signature}' contains ${g.members.length} sections: ${g.members.join(" ")}`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

@@ -36,6 +36,10 @@ export interface Member {
   /** Absolute bit offset from the start of the struct (DWARF 5 meaning), bit-fields only. */
   readonly bitOffset?: number;
   readonly bitSize?: number;
+  /** A base class subobject (DW_TAG_inheritance); its name is "". */
+  readonly inheritance?: boolean;
+  /** Compiler-generated (DW_AT_artificial), e.g. a C++ vtable pointer. */
+  readonly artificial?: boolean;
 }
 
 export interface Enumerator {
@@ -64,19 +68,37 @@ interface TypeBase {
 export type DwarfType =
   | (TypeBase & { readonly kind: "base"; readonly encoding: number })
   | (TypeBase & { readonly kind: "struct" | "union" | "class"; readonly members: readonly Member[] })
-  | (TypeBase & { readonly kind: "enum"; readonly enumerators: readonly Enumerator[]; readonly underlying?: TypeId })
+  | (TypeBase & {
+      readonly kind: "enum";
+      readonly enumerators: readonly Enumerator[];
+      readonly underlying?: TypeId;
+    })
   | (TypeBase & { readonly kind: "typedef"; readonly target?: TypeId })
   | (TypeBase & {
-      readonly kind: "pointer" | "reference" | "rvalue-reference" | "ptr-to-member" | "const" | "volatile" | "restrict" | "atomic";
+      readonly kind:
+        | "pointer"
+        | "reference"
+        | "rvalue-reference"
+        | "ptr-to-member"
+        | "const"
+        | "volatile"
+        | "restrict"
+        | "atomic";
       /** undefined means `void`. */
       readonly target?: TypeId;
     })
-  | (TypeBase & { readonly kind: "array"; readonly element: TypeId; readonly dimensions: readonly Subrange[] })
+  | (TypeBase & {
+      readonly kind: "array";
+      readonly element: TypeId;
+      readonly dimensions: readonly Subrange[];
+    })
   | (TypeBase & {
       readonly kind: "function";
       readonly returns?: TypeId;
       readonly params: readonly TypeId[];
       readonly variadic: boolean;
+      /** False for old-style declarations without a prototype (`int f()`), spelled with empty parentheses. */
+      readonly prototyped?: boolean;
     })
   | (TypeBase & { readonly kind: "unspecified" });
 
@@ -119,6 +141,8 @@ export interface Subprogram {
   /** Names of global/static variables referenced is not in DWARF; the diff uses relocations for that. */
   readonly file?: string;
   readonly line?: number;
+  /** The ELF symbol (STT_FUNC) at `section`/`lowPc`, when there is one. */
+  readonly symbol?: string;
 }
 
 export interface Variable {
@@ -135,6 +159,8 @@ export interface Variable {
   readonly address?: bigint;
   readonly file?: string;
   readonly line?: number;
+  /** The ELF symbol (STT_OBJECT, STT_TLS or common) at `section`/`address`, or of the same name, when there is one. */
+  readonly symbol?: string;
 }
 
 export interface CompileUnit {

@@ -1,0 +1,154 @@
+import { SHF } from "@elfdelta/elf";
+import { compareData } from "./compare/data.js";
+import { compareFunctions } from "./compare/functions.js";
+import { analyseInit, type InitAnalysis } from "./compare/init.js";
+import { explainInlining } from "./compare/inlined.js";
+import { Keys } from "./compare/keys.js";
+import type { LineEvidence } from "./compare/lines.js";
+import type { Outcome } from "./compare/outcome.js";
+import { compareSignatures } from "./compare/signatures.js";
+import { compareTypes, type TypeOutcome } from "./compare/types.js";
+import { TypeUsage } from "./compare/usage.js";
+import { isContentSection } from "./correlate/sections.js";
+import { type Correlation, correlate } from "./correlate/symbols.js";
+import { type DebugInfo, loadDebugInfo } from "./debuginfo.js";
+import type { ObjectView } from "./object.js";
+
+/**
+ * Everything the rules read: the correlation, the outcome of every function, data object and type, and the
+ * facts some rules need (initialisation code, signature changes, changed unnamed sections). Built once per
+ * pair of objects; nothing here is rendered or judged yet.
+ */
+export interface Analysis {
+  readonly keys: Keys;
+  readonly corr: Correlation;
+  readonly functions: Outcome[];
+  readonly data: Outcome[];
+  /** Undefined when either build lacks usable DWARF. */
+  readonly types: TypeOutcome[] | undefined;
+  readonly init: InitAnalysis;
+  readonly signatures: readonly { outcome: Outcome; original: string; patched: string }[];
+  readonly sectionChanges: readonly { section: string; message: string }[];
+  readonly debug: {
+    readonly original?: DebugInfo;
+    readonly patched?: DebugInfo;
+    readonly problems: readonly string[];
+  };
+}
+
+export function analyse(original: ObjectView, patched: ObjectView): Analysis {
+  const od = loadDebugInfo(original, "original");
+  const pd = loadDebugInfo(patched, "patched");
+  const problems = [...(od.ok ? [] : [od.problem]), ...(pd.ok ? [] : [pd.problem])];
+  const debugO = od.ok ? od.debug : undefined;
+  const debugP = pd.ok ? pd.debug : undefined;
+
+  const corr = correlate(original, patched, {
+    ...(debugO ? { ownerHintsOriginal: debugO.ownerHints } : {}),
+    ...(debugP ? { ownerHintsPatched: debugP.ownerHints } : {}),
+  });
+  const keys = new Keys(corr);
+
+  const lines: LineEvidence | undefined =
+    debugO && debugP
+      ? {
+          lineDelta(o, p) {
+            const a = debugO.subprogramBySymbol.get(o.name.raw);
+            const b = debugP.subprogramBySymbol.get(p.name.raw);
+            if (a?.line === undefined || b?.line === undefined) return undefined;
+            return b.line - a.line;
+          },
+        }
+      : undefined;
+  const functions = compareFunctions(keys, lines ? { lines } : {});
+  const data = compareData(keys);
+
+  let types: TypeOutcome[] | undefined;
+  let signatures: { outcome: Outcome; original: string; patched: string }[] = [];
+  if (debugO && debugP) {
+    signatures = compareSignatures(functions, debugO, debugP);
+    explainInlining(functions, debugO, debugP);
+    types = compareTypes(debugO.info, debugP.info);
+    fillUsedBy(types, keys, debugO, debugP);
+  }
+
+  return {
+    keys,
+    corr,
+    functions,
+    data,
+    types,
+    init: analyseInit(keys),
+    signatures,
+    sectionChanges: unnamedSectionChanges(keys),
+    debug: { ...(debugO ? { original: debugO } : {}), ...(debugP ? { patched: debugP } : {}), problems },
+  };
+}
+
+/** `usedBy` of every changed or removed type: functions of either build, named as the report names them. */
+function fillUsedBy(types: TypeOutcome[], keys: Keys, debugO: DebugInfo, debugP: DebugInfo): void {
+  const ov = keys.view("original");
+  const pv = keys.view("patched");
+  const usageO = new TypeUsage(ov, debugO);
+  const usageP = new TypeUsage(pv, debugP);
+  const bySymbolO = new Map(ov.functions.map((f) => [f.name.raw, f]));
+  const bySymbolP = new Map(pv.functions.map((f) => [f.name.raw, f]));
+  for (const t of types) {
+    if (t.status === "unchanged" || t.status === "new") continue;
+    const names = new Set<string>();
+    if (t.original) for (const n of usageO.usersOf([t.original])) if (bySymbolO.has(n)) names.add(n);
+    if (t.patched) {
+      for (const n of usageP.usersOf([t.patched])) {
+        const f = bySymbolP.get(n);
+        if (!f) continue;
+        const o = keys.counterpart("patched", f);
+        names.add(o ? o.name.raw : n);
+      }
+    }
+    t.usedBy = [...names].sort();
+  }
+}
+
+/**
+ * Writable allocated sections that no symbol covers (compound literals, anonymous data) whose contents
+ * changed: nothing else reports them.
+ */
+function unnamedSectionChanges(keys: Keys): { section: string; message: string }[] {
+  const ov = keys.view("original");
+  const pv = keys.view("patched");
+  const out: { section: string; message: string }[] = [];
+  const sc = keys.corr.sections;
+  for (const s of ov.elf.sections) {
+    if (!isContentSection(ov, s.index) || (s.flags & SHF.WRITE) === 0 || s.type === 8) continue;
+    if (s.type === 14 || s.type === 15 || s.type === 16) continue; // init/fini arrays: see the init rules
+    if (BOOKKEEPING.has(s.name)) continue;
+    if (ov.holdsEntities(s.index)) continue;
+    const pi = sc.forward[s.index]!;
+    if (pi < 0 || pv.holdsEntities(pi)) continue;
+    // Cut at every place code or data points at; entries may be added (a constant pool grows), but every
+    // original entry must still be there.
+    const after = new Set(pv.chunks(pi).map(([from, to]) => keys.chunkDigest("patched", pi, from, to)));
+    const lost = ov
+      .chunks(s.index)
+      .filter(([from, to]) => !after.has(keys.chunkDigest("original", s.index, from, to)));
+    if (lost.length > 0) {
+      const at = lost.map(([from]) => `0x${from.toString(16)}`).join(", ");
+      out.push({ section: s.name, message: `the unnamed contents of ${s.name} changed (at ${at})` });
+    }
+  }
+  return out;
+}
+
+/** Writable sections that hold linkage bookkeeping, compared through what points into them. */
+const BOOKKEEPING: ReadonlySet<string> = new Set([
+  ".opd",
+  ".toc",
+  ".toc1",
+  ".got",
+  ".got2",
+  ".got.plt",
+  ".plt",
+  ".eh_frame",
+  ".gcc_except_table",
+  ".tm_clone_table",
+]);

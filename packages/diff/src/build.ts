@@ -1,0 +1,152 @@
+import { match } from "ts-pattern";
+import type { Analysis } from "./analysis.js";
+import type { Outcome } from "./compare/outcome.js";
+import { bindName } from "./compare/outcome.js";
+import type { TypeOutcome } from "./compare/types.js";
+import type { ObjectView } from "./object.js";
+import type { Profile } from "./profiles/profile.js";
+import { reasonText } from "./reasons.js";
+import {
+  type Finding,
+  type ObjectSide,
+  type Report,
+  SCHEMA_VERSION,
+  type Summary,
+  type SymbolEntry,
+  type TypeEntry,
+} from "./report.js";
+import { type RuleId, ruleInfo } from "./rules/catalogue.js";
+import type { FindingSite, RuleContext } from "./rules/rule.js";
+
+/** Runs the profile's rules and turns the analysis into the report of the contract. */
+export function buildReport(a: Analysis, profile: Profile): Report {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const ctx: RuleContext = {
+    analysis: a,
+    emit(rule: RuleId, site: FindingSite) {
+      const info = ruleInfo(rule);
+      const f: Finding = {
+        rule,
+        severity: info.severity,
+        message: site.message,
+        ...(site.symbol !== undefined ? { symbol: site.symbol } : {}),
+        ...(site.section !== undefined ? { section: site.section } : {}),
+        ...(site.type !== undefined ? { type: site.type } : {}),
+        help: info.help,
+      };
+      const id = `${rule}|${f.message}|${f.symbol ?? ""}|${f.section ?? ""}|${f.type ?? ""}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      findings.push(f);
+    },
+  };
+  for (const rule of profile.rules) rule.run(ctx);
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  findings.sort((x, y) => rank[x.severity] - rank[y.severity]);
+
+  const ov = a.keys.view("original");
+  const pv = a.keys.view("patched");
+  const functions = a.functions.map((r) => symbolEntry(a, r)).sort(byStatusThenName);
+  const data = a.data.map((r) => symbolEntry(a, r)).sort(byStatusThenName);
+  const types = (a.types ?? []).map(typeEntry);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const summary: Summary = {
+    functions: counts(functions),
+    data: counts(data),
+    types: counts(types),
+    errors,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+  };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    original: side(ov),
+    patched: side(pv),
+    profile: profile.name,
+    functions,
+    data,
+    types,
+    findings,
+    verdict: errors > 0 ? "unsupported" : "safe",
+    summary,
+  };
+}
+
+function side(v: ObjectView): ObjectSide {
+  return {
+    path: v.elf.path ?? "",
+    machine: v.elf.machineName,
+    class: v.elf.is64 ? 64 : 32,
+    endian: v.elf.littleEndian ? "little" : "big",
+  };
+}
+
+const STATUS_ORDER = { changed: 0, new: 1, removed: 2, unchanged: 3 } as const;
+
+function byStatusThenName(x: { status: keyof typeof STATUS_ORDER; name: string }, y: typeof x): number {
+  return STATUS_ORDER[x.status] - STATUS_ORDER[y.status] || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+}
+
+function counts(xs: readonly { status: keyof typeof STATUS_ORDER }[]): Summary["functions"] {
+  const c = { changed: 0, new: 0, removed: 0, unchanged: 0 };
+  for (const x of xs) c[x.status]++;
+  return c;
+}
+
+function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
+  const named = (r.status === "new" ? r.patched : r.original)!;
+  const view = a.keys.view(r.status === "new" ? "patched" : "original");
+  const other = r.status === "new" ? undefined : r.patched;
+  const section = view.sectionName(named.section);
+  const entry: SymbolEntry = {
+    name: named.name.raw,
+    status: r.status,
+    section,
+    reasons: r.details.map((d) => reasonText(d, r.kind)),
+  };
+  if (r.details.length > 0) entry.details = r.details;
+  if (other && other.name.raw !== named.name.raw) entry.patchedName = other.name.raw;
+  if (other) {
+    const ps = a.keys.view("patched").sectionName(other.section);
+    if (ps !== section) entry.patchedSection = ps;
+  }
+  if (r.pairing) entry.pairing = r.pairing;
+  const parents = r.status === "new" ? a.corr.parentPatched : a.corr.parentOriginal;
+  const pi = parents[named.index]!;
+  if (pi >= 0) entry.parent = view.entities[pi]!.name.raw;
+  const statics = r.status === "new" ? a.corr.staticsPatched : a.corr.staticsOriginal;
+  const st = statics.get(named.index);
+  if (st)
+    entry.staticLocal = { ...(st.owner !== undefined ? { function: st.owner } : {}), variable: st.variable };
+  if (named.name.compilerMade || isCompilerHelper(named.name.raw)) entry.compilerGenerated = true;
+  entry.size = named.size;
+  entry.binding = bindName(named.symbol.bind);
+  return entry;
+}
+
+/** Functions the compiler adds on its own (PIC thunks, stack-protector helpers). */
+function isCompilerHelper(name: string): boolean {
+  return (
+    name.startsWith("__x86.get_pc_thunk.") ||
+    name === "__stack_chk_fail_local" ||
+    name.startsWith("__i686.get_pc_thunk.")
+  );
+}
+
+function typeEntry(t: TypeOutcome): TypeEntry {
+  const size = match(t)
+    .with({ status: "changed" }, (x) => ({
+      ...(x.original?.type.size !== undefined ? { original: x.original.type.size } : {}),
+      ...(x.patched?.type.size !== undefined ? { patched: x.patched.type.size } : {}),
+    }))
+    .otherwise(() => undefined);
+  return {
+    name: t.name,
+    kind: t.kind,
+    status: t.status,
+    changes: t.changes,
+    usedBy: t.usedBy,
+    ...(size && Object.keys(size).length > 0 ? { size } : {}),
+    ...(t.layout ? { layout: t.layout } : {}),
+  };
+}

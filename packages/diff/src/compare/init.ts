@@ -1,0 +1,86 @@
+import { SHT } from "@elfdelta/elf";
+import type { Entity, ObjectView } from "../object.js";
+import type { Keys, Side } from "./keys.js";
+
+/**
+ * Initialisation code: functions in `.init.text*` (the kernel's __init), and functions listed in
+ * `.init_array`, `.preinit_array` or `.ctors` (constructors). Both run once at load and never again.
+ */
+export interface InitAnalysis {
+  readonly original: ReadonlySet<number>;
+  readonly patched: ReadonlySet<number>;
+  why(e: Entity): string;
+  /** Constructor lists that lost or changed entries. */
+  readonly listChanges: readonly { message: string; section: string }[];
+}
+
+const LIST_PREFIXES = [".init_array", ".preinit_array", ".ctors"];
+
+function isInitList(view: ObjectView, index: number): boolean {
+  const s = view.section(index);
+  if (!s) return false;
+  if (s.type === SHT.INIT_ARRAY || s.type === SHT.PREINIT_ARRAY) return true;
+  return LIST_PREFIXES.some((p) => s.name === p || s.name.startsWith(`${p}.`));
+}
+
+function isInitText(name: string): boolean {
+  return name === ".init.text" || name.startsWith(".init.text.");
+}
+
+export function analyseInit(keys: Keys): InitAnalysis {
+  const listed = new Map<Entity, string>();
+  const sets = (["original", "patched"] as const).map((side) => {
+    const view = keys.view(side);
+    const out = new Set<number>();
+    for (const f of view.functions)
+      if (f.section >= 0 && isInitText(view.sectionName(f.section))) out.add(f.index);
+    for (const s of view.elf.sections) {
+      if (!isInitList(view, s.index)) continue;
+      const r = view.relocs(s.index);
+      for (let i = 0; i < r.count; i++) {
+        const t = view.target(r, i);
+        if (t.kind === "entity" && t.entity.kind === "function") {
+          out.add(view.primary(t.entity).index);
+          out.add(t.entity.index);
+          listed.set(t.entity, s.name);
+          listed.set(view.primary(t.entity), s.name);
+        }
+      }
+    }
+    return out;
+  });
+
+  const listChanges: { message: string; section: string }[] = [];
+  const ov = keys.view("original");
+  for (const s of ov.elf.sections) {
+    if (!isInitList(ov, s.index)) continue;
+    const pi = keys.corr.sections.forward[s.index]!;
+    const before = entries(keys, "original", s.index);
+    const after = pi >= 0 ? entries(keys, "patched", pi) : new Map<string, string>();
+    for (const [k, text] of before) {
+      if (!after.has(k))
+        listChanges.push({ message: `${s.name} no longer runs ${text} at load time`, section: s.name });
+    }
+  }
+  return {
+    original: sets[0]!,
+    patched: sets[1]!,
+    why: (e) => {
+      const via = listed.get(e);
+      return via ? `listed in ${via}` : "in .init.text";
+    },
+    listChanges,
+  };
+}
+
+function entries(keys: Keys, side: Side, section: number): Map<string, string> {
+  const view = keys.view(side);
+  const r = view.relocs(section);
+  const out = new Map<string, string>();
+  for (let i = 0; i < r.count; i++) {
+    const t = view.target(r, i);
+    const text = t.kind === "entity" ? `${view.primary(t.entity).name.raw}()` : "an entry";
+    out.set(keys.targetKey(side, t), text);
+  }
+  return out;
+}

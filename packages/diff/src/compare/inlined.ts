@@ -1,0 +1,70 @@
+import type { Subprogram } from "@elfdelta/elf";
+import type { DebugInfo } from "../debuginfo.js";
+import type { Outcome } from "./outcome.js";
+
+const MAX_INLINE_DETAILS = 4;
+
+/**
+ * Explains changed functions by what was inlined into them (DWARF inlined subroutines): a callee that
+ * changed itself, a callee whose every inlined copy changed, a callee inlined only in one build.
+ */
+export function explainInlining(functions: Outcome[], original: DebugInfo, patched: DebugInfo): void {
+  const outcomeByKey = new Map<string, Outcome>();
+  for (const r of functions) {
+    const e = r.original ?? r.patched;
+    if (e && !outcomeByKey.has(e.name.key)) outcomeByKey.set(e.name.key, r);
+  }
+  // Callee name → the functions (outcomes) into which the original build inlines it.
+  const inliners = new Map<string, Outcome[]>();
+  const calleesOf = (debug: DebugInfo, name: string | undefined): Set<string> => {
+    const sp: Subprogram | undefined = name === undefined ? undefined : debug.subprogramBySymbol.get(name);
+    return new Set(sp ? sp.inlined.map((c) => c.callee).filter((c) => c !== "") : []);
+  };
+  const before = new Map<Outcome, Set<string>>();
+  for (const r of functions) {
+    if (!r.original) continue;
+    const cs = calleesOf(original, r.original.name.raw);
+    before.set(r, cs);
+    for (const c of cs) {
+      const list = inliners.get(c);
+      if (list) list.push(r);
+      else inliners.set(c, [r]);
+    }
+  }
+  for (const r of functions) {
+    if (r.status !== "changed" || !r.original || !r.patched) continue;
+    const a = before.get(r) ?? new Set<string>();
+    const b = calleesOf(patched, r.patched.name.raw);
+    let n = 0;
+    for (const c of a) {
+      if (n >= MAX_INLINE_DETAILS) break;
+      if (!b.has(c)) {
+        r.details.push({ kind: "inlined-callee", callee: c, evidence: "no longer inlined" });
+        n++;
+        continue;
+      }
+      const own = outcomeByKey.get(c);
+      if (own && own.status === "changed" && own !== r) {
+        r.details.push({ kind: "inlined-callee", callee: c, evidence: "which changed" });
+        n++;
+        continue;
+      }
+      const users = inliners.get(c) ?? [];
+      if (users.length >= 2 && users.every((u) => u.status === "changed")) {
+        r.details.push({
+          kind: "inlined-callee",
+          callee: c,
+          evidence: `every one of the ${users.length} functions that inline it changed`,
+        });
+        n++;
+      }
+    }
+    for (const c of b) {
+      if (n >= MAX_INLINE_DETAILS) break;
+      if (!a.has(c)) {
+        r.details.push({ kind: "inlined-callee", callee: c, evidence: "newly inlined" });
+        n++;
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { symbolBindNames, symbolTypeNames } from "@elfdelta/elf";
+import type { PairingMethod } from "../correlate/symbols.js";
+import type { Entity, EntityKind } from "../object.js";
+import type { ReasonDetail, Status } from "../report.js";
+import type { Keys } from "./keys.js";
+
+/** What the comparison decided for one symbol (a function or a data object) of either build. */
+export interface Outcome {
+  readonly kind: EntityKind;
+  status: Status;
+  readonly original?: Entity;
+  readonly patched?: Entity;
+  readonly details: ReasonDetail[];
+  readonly pairing?: PairingMethod;
+}
+
+/** Binding and symbol-type differences of a pair (a global made static, a function made an object). */
+export function symbolInfoChanges(o: Entity, p: Entity): ReasonDetail[] {
+  const out: ReasonDetail[] = [];
+  if (o.symbol.bind !== p.symbol.bind) {
+    out.push({ kind: "binding", original: bindName(o.symbol.bind), patched: bindName(p.symbol.bind) });
+  }
+  if (o.symbol.type !== p.symbol.type) {
+    out.push({ kind: "symbol-type", original: typeName(o.symbol.type), patched: typeName(p.symbol.type) });
+  }
+  return out;
+}
+
+export function bindName(b: number): string {
+  return symbolBindNames.get(b) ?? String(b);
+}
+
+export function typeName(t: number): string {
+  return symbolTypeNames.get(t) ?? String(t);
+}
+
+/** Outcomes for every entity of one kind: paired ones compared by `compare`, unpaired ones removed or new. */
+export function outcomes(
+  keys: Keys,
+  kind: EntityKind,
+  compare: (o: Entity, p: Entity) => ReasonDetail[],
+): Outcome[] {
+  const ov = keys.view("original");
+  const pv = keys.view("patched");
+  const out: Outcome[] = [];
+  for (const o of kind === "function" ? ov.functions : ov.data) {
+    const p = keys.counterpart("original", o);
+    if (!p) {
+      out.push({ kind, status: "removed", original: o, details: [] });
+      continue;
+    }
+    const details = compare(o, p);
+    const r: { -readonly [K in keyof Outcome]: Outcome[K] } = {
+      kind,
+      status: details.length > 0 ? "changed" : "unchanged",
+      original: o,
+      patched: p,
+      details,
+    };
+    const pairing = keys.corr.method[o.index];
+    if (pairing) r.pairing = pairing;
+    out.push(r);
+  }
+  for (const p of kind === "function" ? pv.functions : pv.data) {
+    if (keys.counterpart("patched", p)) continue;
+    out.push({ kind, status: "new", patched: p, details: [] });
+  }
+  return out;
+}

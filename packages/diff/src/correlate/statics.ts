@@ -1,0 +1,59 @@
+import { STB } from "@elfdelta/elf";
+import type { Entity, ObjectView } from "../object.js";
+
+/**
+ * Static local variables. GCC names them `var.N` (N renumbered whenever another static appears earlier in
+ * the file), clang `func.var`. Two functions can each own a `count`: such statics are told apart by the
+ * function they belong to, which comes from DWARF when it says (the variable's scope) and otherwise from the
+ * functions whose relocations use the variable.
+ */
+
+export interface StaticLocal {
+  /** The variable's name in the source. */
+  readonly variable: string;
+  /** The C function it belongs to, when one could be determined. */
+  readonly owner?: string;
+  /** Every function (by C name) that uses it, sorted; the pairing key when the owner is unknown. */
+  readonly users: readonly string[];
+  /** How the owner was found. */
+  readonly ownerFrom: "name" | "dwarf" | "users" | "none";
+}
+
+/** Owner hints from DWARF: symbol index → the name of the function a static local is declared in. */
+export type OwnerHints = ReadonlyMap<number, string>;
+
+/** True for entities that are static locals (see the file comment); compiler-made statics are not. */
+export function isStaticLocal(e: Entity): boolean {
+  if (e.kind !== "data" || e.symbol.bind !== STB.LOCAL || e.name.compilerMade) return false;
+  if (e.name.clones.length > 0) return false;
+  return e.name.inner.length > 0 || e.name.numbered;
+}
+
+/** The C function name of a function entity: clone and child decorations dropped (`foo.part.0` → `foo`). */
+export function cFunctionName(e: Entity): string {
+  return e.name.base;
+}
+
+export function describeStatic(view: ObjectView, e: Entity, hints?: OwnerHints): StaticLocal {
+  const users = [
+    ...new Set(
+      view
+        .users(e)
+        .filter((u) => u.kind === "function")
+        .map(cFunctionName),
+    ),
+  ].sort();
+  if (e.name.inner.length > 0) {
+    // clang: func.var (func is the C function even when it was inlined away).
+    return { variable: e.name.inner.join("."), owner: e.name.base, users, ownerFrom: "name" };
+  }
+  const hinted = hints?.get(e.symbol.index);
+  if (hinted !== undefined) return { variable: e.name.base, owner: hinted, users, ownerFrom: "dwarf" };
+  if (users.length === 1) return { variable: e.name.base, owner: users[0]!, users, ownerFrom: "users" };
+  return { variable: e.name.base, users, ownerFrom: "none" };
+}
+
+/** The key two builds' static locals must share to pair. */
+export function staticKey(s: StaticLocal): string {
+  return `${s.variable}@${s.owner ?? s.users.join(",")}`;
+}

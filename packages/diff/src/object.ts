@@ -1,0 +1,875 @@
+import {
+  type ArchTable,
+  archTable,
+  type ElfFile,
+  type ElfSymbol,
+  type RelocType,
+  type Section,
+  SHF,
+  SHN_ABS,
+  SHN_COMMON,
+  SHN_UNDEF,
+  SHT,
+  STB,
+  STT,
+} from "@elfdelta/elf";
+import { fieldMask } from "./compare/fields.js";
+import { type ParsedName, parseName } from "./correlate/names.js";
+
+/**
+ * One side of a comparison, derived from an `ElfFile` without touching it: the functions and data objects
+ * the report lists (entities), where their bytes are, the relocations that patch them sorted by offset, and
+ * the resolution of every relocation target to an entity, a string, a constant or an anonymous chunk.
+ * Everything is computed lazily and cached; every step is linear (or n log n for sorting) in the input.
+ */
+
+export type EntityKind = "function" | "data";
+
+export interface Entity {
+  /** Position in `ObjectView.entities`. */
+  readonly index: number;
+  readonly symbol: ElfSymbol;
+  readonly kind: EntityKind;
+  readonly name: ParsedName;
+  /** Section holding the bytes (for 64-bit PowerPC ELFv1 descriptors: the code section, not .opd); -1 for COMMON. */
+  readonly section: number;
+  readonly start: number;
+  readonly size: number;
+  readonly nobits: boolean;
+  readonly common: boolean;
+  readonly tls: boolean;
+  /** The entity this one is an alias of (same kind, section, start and size), when it is not the primary. */
+  aliasOf?: number;
+}
+
+/**
+ * The relocations of one section, merged from every REL/RELA section that patches it and sorted by offset.
+ * A single sorted `RelocationTable` of the reader is used as it is (it has this shape), without a copy.
+ */
+export interface SectionRelocs {
+  /** The section the relocations patch. */
+  readonly target: number;
+  readonly count: number;
+  readonly offsets: Float64Array;
+  readonly types: Uint32Array;
+  readonly symbols: Uint32Array;
+  /** Effective addends: explicit (RELA), implicit (REL), MIPS HI16/GOT16 + LO16 pairs combined. */
+  readonly addends: BigInt64Array;
+}
+
+export type Target =
+  | { readonly kind: "none" }
+  | { readonly kind: "external"; readonly name: string; readonly addend: bigint }
+  | { readonly kind: "absolute"; readonly name: string; readonly value: bigint; readonly addend: bigint }
+  | { readonly kind: "entity"; readonly entity: Entity; readonly offset: bigint }
+  /** A defined symbol the report does not list (a global NOTYPE label, a hidden FUNC): compared by name. */
+  | { readonly kind: "named"; readonly name: string; readonly addend: bigint }
+  /** A string in a mergeable string section: compared by its text, never by its offset. */
+  | {
+      readonly kind: "string";
+      readonly section: number;
+      readonly at: number;
+      readonly text: string;
+      readonly bias: number;
+    }
+  /** A constant in a mergeable constant section (`.rodata.cst8`): compared by its bytes. */
+  | {
+      readonly kind: "constant";
+      readonly section: number;
+      readonly hex: string;
+      readonly within: number;
+      readonly bias: number;
+    }
+  /** Bytes no symbol covers (jump tables, TOC entries, literal pools): compared by their content. */
+  | {
+      readonly kind: "chunk";
+      readonly section: number;
+      readonly start: number;
+      readonly end: number;
+      readonly offset: number;
+    }
+  /** Anything else in a section: compared by the section's name and the offset. */
+  | { readonly kind: "section"; readonly section: number; readonly offset: number };
+
+const EMPTY_RELOCS: SectionRelocs = {
+  target: 0,
+  count: 0,
+  offsets: new Float64Array(0),
+  types: new Uint32Array(0),
+  symbols: new Uint32Array(0),
+  addends: new BigInt64Array(0),
+};
+
+const EM_386 = 3;
+const EM_MIPS = 8;
+const EM_PPC64 = 21;
+const EM_S390 = 22;
+const EM_ARM = 40;
+const EM_X86_64 = 62;
+
+export class ObjectView {
+  readonly elf: ElfFile;
+  readonly arch: ArchTable | undefined;
+  readonly machine: number;
+  readonly entities: readonly Entity[];
+  readonly functions: readonly Entity[];
+  readonly data: readonly Entity[];
+  /** Symbol index → entity (descriptor symbols of ELFv1 map to their function). */
+  readonly entityBySymbol: ReadonlyMap<number, Entity>;
+
+  /**
+   * Where entities are, for "what is at section S offset X": every primary entity sorted by section then
+   * start, in three parallel arrays; `#firstAnchor[S]`..`#firstAnchor[S + 1]` is section S's slice.
+   */
+  #anchorStart = new Float64Array(0);
+  #anchorEnd = new Float64Array(0);
+  #anchorEntity: Entity[] = [];
+  #firstAnchor = new Int32Array(1);
+  #relocs = new Map<number, SectionRelocs>();
+  #targets = new Map<number, (Target | undefined)[]>();
+  #masks = new Map<number, Uint8Array>();
+  #boundaries: Map<number, Float64Array> | undefined;
+  #refs: Map<Entity, Entity[]> | undefined;
+  #users: Map<Entity, Entity[]> | undefined;
+  #sectionKeys = new Map<number, string>();
+  #data: (Uint8Array | undefined)[] = [];
+  #symbols: readonly ElfSymbol[];
+
+  constructor(elf: ElfFile) {
+    this.elf = elf;
+    this.machine = elf.machine;
+    this.arch = archTable(elf.machine);
+    this.#symbols = elf.symbols;
+    const entities: Entity[] = [];
+    const bySymbol = new Map<number, Entity>();
+    const opd = elf.machine === EM_PPC64 ? elf.sectionByName(".opd") : undefined;
+    for (const sym of this.#symbols) {
+      if (sym.index === 0) continue;
+      const kind = entityKind(sym);
+      if (!kind) continue;
+      const common = sym.shndx === SHN_COMMON;
+      if (!common && !definedInSection(sym)) continue;
+      const name = parseName(sym.name);
+      if (name.hidden) continue;
+      let section = common ? -1 : sym.shndx;
+      let start = common ? 0 : Number(sym.value);
+      if (kind === "function" && elf.machine === EM_ARM) start &= ~1;
+      if (opd && kind === "function" && section === opd.index) {
+        const code = this.#descriptorTarget(opd.index, start);
+        if (code) {
+          section = code.section;
+          start = code.offset;
+        }
+      }
+      const sec = section >= 0 ? elf.sections[section] : undefined;
+      const nobits = sec ? sec.type === SHT.NOBITS : common;
+      const tls = sym.type === STT.TLS || (sec ? (sec.flags & SHF.TLS) !== 0 : false);
+      const e: Entity = {
+        index: entities.length,
+        symbol: sym,
+        kind,
+        name,
+        section,
+        start,
+        size: sym.size,
+        nobits,
+        common,
+        tls,
+      };
+      entities.push(e);
+      bySymbol.set(sym.index, e);
+    }
+    this.entities = entities;
+    this.entityBySymbol = bySymbol;
+    this.#buildAnchors(entities);
+    this.functions = entities.filter((e) => e.kind === "function");
+    this.data = entities.filter((e) => e.kind === "data");
+  }
+
+  /** ELFv1: the code address an .opd descriptor at `offset` points at (its first relocation). */
+  #descriptorTarget(opdIndex: number, offset: number): { section: number; offset: number } | undefined {
+    const r = this.relocs(opdIndex);
+    const i = lowerBound(r.offsets, offset);
+    if (i >= r.count || r.offsets[i] !== offset) return undefined;
+    const sym = this.#symbols[r.symbols[i]!];
+    if (!sym || !definedInSection(sym)) return undefined;
+    return { section: sym.shndx, offset: Number(sym.value + r.addends[i]!) };
+  }
+
+  #buildAnchors(entities: Entity[]): void {
+    const placed = entities.filter((e) => e.section >= 0);
+    placed.sort((a, b) => a.section - b.section || a.start - b.start || b.size - a.size || rank(a) - rank(b));
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const list: Entity[] = [];
+    const sectionCount = this.elf.sections.length;
+    const first = new Int32Array(sectionCount + 1);
+    for (let i = 0; i < placed.length; i++) {
+      const e = placed[i]!;
+      const prev = list[list.length - 1];
+      if (
+        prev &&
+        prev.section === e.section &&
+        prev.start === e.start &&
+        prev.kind === e.kind &&
+        prev.size === e.size
+      ) {
+        e.aliasOf = prev.index;
+        continue;
+      }
+      let end = e.start + e.size;
+      if (e.size === 0 && e.kind === "function") {
+        // Hand-written code without a size: up to the next symbol or the end of the section.
+        let next = this.elf.sections[e.section]?.size ?? e.start;
+        for (let j = i + 1; j < placed.length && placed[j]!.section === e.section; j++) {
+          if (placed[j]!.start > e.start) {
+            next = placed[j]!.start;
+            break;
+          }
+        }
+        end = next;
+        (e as { size: number }).size = Math.max(0, next - e.start);
+      }
+      starts.push(e.start);
+      ends.push(end);
+      list.push(e);
+      if (e.section < sectionCount) first[e.section + 1]!++;
+    }
+    for (let k = 1; k <= sectionCount; k++) first[k]! += first[k - 1]!;
+    this.#anchorStart = Float64Array.from(starts);
+    this.#anchorEnd = Float64Array.from(ends);
+    this.#anchorEntity = list;
+    this.#firstAnchor = first;
+  }
+
+  /** The index of the last anchor of `section` starting at or before `offset`, or -1. */
+  #anchorBefore(section: number, offset: number): number {
+    if (section < 0 || section + 1 >= this.#firstAnchor.length) return -1;
+    let lo = this.#firstAnchor[section]!;
+    const from = lo;
+    let hi = this.#firstAnchor[section + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#anchorStart[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1 >= from ? lo - 1 : -1;
+  }
+
+  /** True when some listed function or data object lives in `section`. */
+  holdsEntities(section: number): boolean {
+    return (
+      section >= 0 &&
+      section + 1 < this.#firstAnchor.length &&
+      this.#firstAnchor[section + 1]! > this.#firstAnchor[section]!
+    );
+  }
+
+  section(index: number): Section | undefined {
+    return this.elf.sections[index];
+  }
+
+  /** The section's bytes, decompressed (empty for NOBITS); cached per section. */
+  bytes(section: number): Uint8Array {
+    let d = this.#data[section];
+    if (d === undefined) {
+      d = this.elf.data(section);
+      this.#data[section] = d;
+    }
+    return d;
+  }
+
+  /** The bytes of an entity (empty for NOBITS and COMMON). */
+  entityBytes(e: Entity): Uint8Array {
+    if (e.nobits || e.section < 0) return new Uint8Array(0);
+    const d = this.bytes(e.section);
+    return d.subarray(e.start, Math.min(d.length, e.start + e.size));
+  }
+
+  symbol(index: number): ElfSymbol | undefined {
+    return this.#symbols[index];
+  }
+
+  /** The entity whose range holds `offset` in `section`, if any (aliases resolve to their primary). */
+  entityAt(section: number, offset: number): Entity | undefined {
+    const k = this.#anchorBefore(section, offset);
+    if (k < 0) return undefined;
+    const start = this.#anchorStart[k]!;
+    const end = this.#anchorEnd[k]!;
+    if (offset < end || (start === end && offset === start)) return this.#anchorEntity[k];
+    return undefined;
+  }
+
+  /** Every relocation that patches `section`, merged and sorted by offset (cached). */
+  relocs(section: number): SectionRelocs {
+    const cached = this.#relocs.get(section);
+    if (cached) return cached;
+    const tables = this.elf.relocationsFor(section);
+    let out: SectionRelocs;
+    if (tables.length === 0) {
+      out = EMPTY_RELOCS;
+    } else if (tables.length === 1 && isSorted(tables[0]!.offsets)) {
+      out = tables[0]!;
+    } else {
+      const n = tables.reduce((s, t) => s + t.count, 0);
+      const order: [number, number][] = [];
+      tables.forEach((t, ti) => {
+        for (let i = 0; i < t.count; i++) order.push([ti, i]);
+      });
+      order.sort(
+        (a, b) => tables[a[0]]!.offsets[a[1]]! - tables[b[0]]!.offsets[b[1]]! || a[0] - b[0] || a[1] - b[1],
+      );
+      const offsets = new Float64Array(n);
+      const types = new Uint32Array(n);
+      const symbols = new Uint32Array(n);
+      const addends = new BigInt64Array(n);
+      order.forEach(([ti, i], k) => {
+        const t = tables[ti]!;
+        offsets[k] = t.offsets[i]!;
+        types[k] = t.types[i]!;
+        symbols[k] = t.symbols[i]!;
+        addends[k] = t.addends[i]!;
+      });
+      out = { target: section, count: n, offsets, types, symbols, addends };
+    }
+    if (this.machine === EM_MIPS && out.count > 0) out = this.#combineMipsHiLo(out);
+    this.#relocs.set(section, out);
+    return out;
+  }
+
+  /**
+   * MIPS REL objects split an address over HI16 (or GOT16 for local symbols) and LO16: the real addend is
+   * (AHI << 16) + sign-extended ALO. Both relocations of a pair get the combined value, so that a section
+   * symbol plus offset can be resolved to the object it points at.
+   */
+  #combineMipsHiLo(r: SectionRelocs): SectionRelocs {
+    const addends = new BigInt64Array(r.addends);
+    const HI16 = 5;
+    const LO16 = 6;
+    const GOT16 = 9;
+    const pendingHi = new Map<number, number[]>();
+    const lastHi = new Map<number, bigint>();
+    for (let i = 0; i < r.count; i++) {
+      const type = r.types[i]! & 0xff;
+      const symIndex = r.symbols[i]!;
+      const sym = this.#symbols[symIndex];
+      const local = sym ? sym.bind === STB.LOCAL : false;
+      if (type === HI16 || (type === GOT16 && local)) {
+        const list = pendingHi.get(symIndex);
+        if (list) list.push(i);
+        else pendingHi.set(symIndex, [i]);
+      } else if (type === LO16) {
+        const lo = r.addends[i]!;
+        const his = pendingHi.get(symIndex);
+        if (his && his.length > 0) {
+          const hi = r.addends[his[0]!]!;
+          const combined = (hi << 16n) + lo;
+          for (const h of his) addends[h] = combined;
+          addends[i] = combined;
+          pendingHi.delete(symIndex);
+          lastHi.set(symIndex, hi);
+        } else {
+          const hi = lastHi.get(symIndex);
+          if (hi !== undefined) addends[i] = (hi << 16n) + lo;
+        }
+      }
+    }
+    return {
+      target: r.target,
+      count: r.count,
+      offsets: r.offsets,
+      types: r.types,
+      symbols: r.symbols,
+      addends,
+    };
+  }
+
+  /** Indices [from, to) of the relocations of `section` whose offset lies in [start, end). */
+  relocRange(section: number, start: number, end: number): [number, number] {
+    const r = this.relocs(section);
+    return [lowerBound(r.offsets, start), lowerBound(r.offsets, end)];
+  }
+
+  relocType(type: number): RelocType | undefined {
+    return (
+      this.arch?.types.get(type) ?? (this.machine === EM_MIPS ? this.arch?.types.get(type & 0xff) : undefined)
+    );
+  }
+
+  relocTypeName(type: number): string {
+    return this.relocType(type)?.name ?? `type ${type}`;
+  }
+
+  /** The byte mask of a relocation type's field (see fields.ts), cached per type. */
+  mask(type: number): Uint8Array {
+    let m = this.#masks.get(type);
+    if (!m) {
+      const t = this.relocType(type);
+      m = t ? fieldMask(this.machine, this.elf.littleEndian, t) : new Uint8Array(0);
+      this.#masks.set(type, m);
+    }
+    return m;
+  }
+
+  /**
+   * For a relocation against a section symbol or a local label: the section and the offset it designates.
+   * `x` is symbol value + addend as stored; `at` is the start of the thing pointed at, once the bias a
+   * PC-relative instruction puts in its addend is taken out (x86: -4 minus any immediate after the field;
+   * s390x *DBL: +2; ARM/Thumb branches: -8/-4).
+   */
+  sectionPoint(r: SectionRelocs, i: number): { section: number; x: number; at: number } | undefined {
+    const sym = this.#symbols[r.symbols[i]!];
+    if (!sym || !definedInSection(sym)) return undefined;
+    if (sym.type !== STT.SECTION && this.entityBySymbol.has(sym.index)) return undefined;
+    if (sym.type !== STT.SECTION && !isLabel(sym)) return undefined;
+    const x = Number(sym.value + r.addends[i]!);
+    return { section: sym.shndx, x, at: x + this.#bias(r, i) };
+  }
+
+  #bias(r: SectionRelocs, i: number): number {
+    const type = this.relocType(r.types[i]!);
+    if (!type?.pcRelative) return 0;
+    const sec = this.elf.sections[r.target];
+    const code = sec ? (sec.flags & SHF.EXECINSTR) !== 0 : false;
+    switch (this.machine) {
+      case EM_X86_64:
+        if (!code || type.width !== 4) return 0;
+        return 4 + x86TrailingImmediate(this.bytes(r.target), r.offsets[i]!);
+      case EM_386:
+        return code && type.width === 4 ? 4 : 0;
+      case EM_S390:
+        return type.name.endsWith("DBL") ? -2 : 0;
+      case EM_ARM:
+        if (/^R_ARM_THM_(CALL|JUMP24|JUMP19|JUMP11|JUMP8|PC22)$/.test(type.name)) return 4;
+        if (/^R_ARM_(CALL|JUMP24|PC24|PLT32)$/.test(type.name)) return 8;
+        if (code && type.name === "R_ARM_REL32")
+          return -armPicDistance(this.bytes(r.target), r.offsets[i]!, this.elf.littleEndian);
+        return 0;
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * The entity relocation `i` of `r` points at, when it is one, without building a Target (the hot path
+   * of reference indexing). Same resolution as `target()`.
+   */
+  entityTarget(r: SectionRelocs, i: number): Entity | undefined {
+    const symIndex = r.symbols[i]!;
+    const direct = this.entityBySymbol.get(symIndex);
+    if (direct) return direct;
+    const sym = this.#symbols[symIndex];
+    if (!sym || symIndex === 0 || !definedInSection(sym)) return undefined;
+    if (sym.type !== STT.SECTION && !isLabel(sym)) return undefined;
+    const sec = this.elf.sections[sym.shndx];
+    if (!sec || (sec.flags & SHF.ALLOC) === 0 || sec.flags & SHF.MERGE) return undefined;
+    return this.entityAt(sym.shndx, Number(sym.value + r.addends[i]!) + this.#bias(r, i));
+  }
+
+  /** What relocation `i` of `r` points at (cached). */
+  target(r: SectionRelocs, i: number): Target {
+    let cache = this.#targets.get(r.target);
+    if (!cache) {
+      cache = new Array<Target | undefined>(r.count);
+      this.#targets.set(r.target, cache);
+    }
+    const hit = cache[i];
+    if (hit) return hit;
+    const t = this.#resolve(r, i);
+    cache[i] = t;
+    return t;
+  }
+
+  #resolve(r: SectionRelocs, i: number): Target {
+    const symIndex = r.symbols[i]!;
+    const addend = r.addends[i]!;
+    if (symIndex === 0) return { kind: "none" };
+    const sym = this.#symbols[symIndex];
+    if (!sym) return { kind: "none" };
+    const e = this.entityBySymbol.get(symIndex);
+    if (e) return { kind: "entity", entity: e, offset: addend };
+    if (sym.shndx === SHN_UNDEF && sym.shndxRaw !== 0xffff)
+      return { kind: "external", name: sym.name, addend };
+    if (sym.shndx === SHN_ABS) return { kind: "absolute", name: sym.name, value: sym.value, addend };
+    if (!definedInSection(sym)) return { kind: "named", name: sym.name, addend };
+    if (sym.type !== STT.SECTION && !isLabel(sym)) return { kind: "named", name: sym.name, addend };
+    const p = this.sectionPoint(r, i)!;
+    return this.locate(p.section, p.x, p.at);
+  }
+
+  /** Resolves "section + offset" (x as stored, at with the PC bias removed) to the best target. */
+  locate(section: number, x: number, at: number): Target {
+    const sec = this.elf.sections[section];
+    if (!sec || (sec.flags & SHF.ALLOC) === 0) return { kind: "section", section, offset: x };
+    if (sec.flags & SHF.MERGE && sec.type !== SHT.NOBITS) {
+      const data = this.bytes(section);
+      if (sec.flags & SHF.STRINGS) {
+        const width = Math.max(1, sec.entsize);
+        return { kind: "string", section, at, text: readString(data, at, width), bias: x - at };
+      }
+      const size = Math.max(1, sec.entsize);
+      const base = Math.floor(at / size) * size;
+      return {
+        kind: "constant",
+        section,
+        hex: hex(data, base, base + size),
+        within: at - base,
+        bias: x - at,
+      };
+    }
+    const e = this.entityAt(section, at);
+    if (e) return { kind: "entity", entity: e, offset: BigInt(x - e.start) };
+    const chunk = this.chunkAt(section, at);
+    if (chunk) return { kind: "chunk", section, start: chunk[0], end: chunk[1], offset: x - chunk[0] };
+    return { kind: "section", section, offset: x };
+  }
+
+  /**
+   * The anonymous chunk of `section` that starts at `at`: up to the next place anything points at, the next
+   * symbol, or the end of the section. Boundaries come from one pass over every relocation of the file.
+   */
+  chunkAt(section: number, at: number): [number, number] | undefined {
+    const sec = this.elf.sections[section];
+    if (!sec || at < 0 || at > sec.size) return undefined;
+    const b = this.#chunkBoundaries().get(section);
+    let end = sec.size;
+    if (b) {
+      const k = upperBound(b, at);
+      if (k < b.length) end = Math.min(end, b[k]!);
+    }
+    const k = this.#anchorBefore(section, at) + 1;
+    const limit = this.#firstAnchor[section + 1] ?? 0;
+    const next = k > 0 ? k : (this.#firstAnchor[section] ?? 0);
+    if (next < limit) end = Math.min(end, this.#anchorStart[next]!);
+    return [at, Math.max(at, end)];
+  }
+
+  /** An unnamed section cut at every place something points at: its chunks, in order. */
+  chunks(section: number): [number, number][] {
+    const size = this.elf.sections[section]?.size ?? 0;
+    const out: [number, number][] = [];
+    for (let at = 0; at < size; ) {
+      const c = this.chunkAt(section, at);
+      if (!c || c[1] <= at) {
+        out.push([at, size]);
+        break;
+      }
+      out.push(c);
+      at = c[1];
+    }
+    return out;
+  }
+
+  #chunkBoundaries(): Map<number, Float64Array> {
+    if (this.#boundaries) return this.#boundaries;
+    const points = new Map<number, number[]>();
+    const targets = new Set<number>();
+    for (const rs of this.elf.relocationSections) targets.add(this.elf.sections[rs]!.info);
+    for (const target of targets) {
+      const tsec = this.elf.sections[target];
+      if (!tsec || (tsec.flags & SHF.ALLOC) === 0) continue;
+      const r = this.relocs(target);
+      for (let i = 0; i < r.count; i++) {
+        const p = this.sectionPoint(r, i);
+        if (!p) continue;
+        const list = points.get(p.section);
+        if (list) list.push(p.at);
+        else points.set(p.section, [p.at]);
+      }
+    }
+    const out = new Map<number, Float64Array>();
+    for (const [s, list] of points) {
+      const arr = Float64Array.from(list).sort();
+      out.set(s, arr);
+    }
+    this.#boundaries = out;
+    return out;
+  }
+
+  /** Every entity the code or data of `e` refers to through relocations (deduplicated, in order). */
+  references(e: Entity): readonly Entity[] {
+    this.#indexReferences();
+    return this.#refs!.get(e) ?? [];
+  }
+
+  /** Every entity whose relocations refer to `e`. */
+  users(e: Entity): readonly Entity[] {
+    this.#indexReferences();
+    return this.#users!.get(e) ?? [];
+  }
+
+  #indexReferences(): void {
+    if (this.#refs) return;
+    const refs = new Map<Entity, Entity[]>();
+    const users = new Map<Entity, Entity[]>();
+    for (const e of this.entities) {
+      if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
+      const r = this.relocs(e.section);
+      const [from, to] = this.relocRange(e.section, e.start, e.start + e.size);
+      let seen: Set<Entity> | undefined;
+      for (let i = from; i < to; i++) {
+        const target = this.entityTarget(r, i);
+        if (!target) continue;
+        const ref = this.primary(target);
+        if (ref === e) continue;
+        seen ??= new Set();
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        const list = refs.get(e);
+        if (list) list.push(ref);
+        else refs.set(e, [ref]);
+        const u = users.get(ref);
+        if (u) u.push(e);
+        else users.set(ref, [e]);
+      }
+    }
+    this.#refs = refs;
+    this.#users = users;
+  }
+
+  primary(e: Entity): Entity {
+    return e.aliasOf === undefined ? e : this.entities[e.aliasOf]!;
+  }
+
+  /**
+   * A name for a section that is the same in both builds when the section plays the same part: numbered
+   * suffixes dropped (`.text.foo.isra.0` → `.text.foo.isra`), COMDAT group signature appended.
+   */
+  sectionKey(index: number): string {
+    let k = this.#sectionKeys.get(index);
+    if (k === undefined) {
+      const s = this.elf.sections[index];
+      k = s ? normalizeSectionName(s.name) : `#${index}`;
+      if (s && s.flags & SHF.GROUP) {
+        for (const g of this.elf.groups) {
+          if (g.members.includes(index)) {
+            k += `[${parseName(this.elf.groupSignature(g)).key}]`;
+            break;
+          }
+        }
+      }
+      this.#sectionKeys.set(index, k);
+    }
+    return k;
+  }
+
+  sectionName(index: number): string {
+    if (index < 0) return "COMMON";
+    return this.elf.sections[index]?.name ?? `#${index}`;
+  }
+}
+
+function entityKind(sym: ElfSymbol): EntityKind | undefined {
+  switch (sym.type) {
+    case STT.FUNC:
+    case STT.GNU_IFUNC:
+      return "function";
+    case STT.OBJECT:
+    case STT.TLS:
+    case STT.COMMON:
+      return "data";
+    default:
+      return undefined;
+  }
+}
+
+function rank(e: Entity): number {
+  // The primary of a group of aliases: global before weak before local, plain names before decorated ones.
+  const b = e.symbol.bind === STB.GLOBAL ? 0 : e.symbol.bind === STB.WEAK ? 1 : 2;
+  return b * 2 + (e.name.raw.includes(".") ? 1 : 0);
+}
+
+export function definedInSection(sym: ElfSymbol): boolean {
+  return (sym.shndx !== SHN_UNDEF && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
+}
+
+/** Local labels and other symbols whose meaning is "this place in the section", not an object. */
+function isLabel(sym: ElfSymbol): boolean {
+  if (sym.type === STT.SECTION) return true;
+  if (sym.type === STT.NOTYPE && sym.bind === STB.LOCAL) return true;
+  return parseName(sym.name).hidden;
+}
+
+export function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function isSorted(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: false });
+
+/** The NUL-terminated string at `at` (entries of `width` bytes for wide-string sections). */
+export function readString(data: Uint8Array, at: number, width: number): string {
+  if (at < 0 || at >= data.length) return "";
+  let end = at;
+  if (width === 1) {
+    while (end < data.length && data[end] !== 0) end++;
+    return decoder.decode(data.subarray(at, end));
+  }
+  outer: while (end + width <= data.length) {
+    for (let k = 0; k < width; k++)
+      if (data[end + k] !== 0) {
+        end += width;
+        continue outer;
+      }
+    break;
+  }
+  return hex(data, at, end);
+}
+
+export function hex(data: Uint8Array, from: number, to: number): string {
+  let s = "";
+  for (let i = Math.max(0, from); i < Math.min(to, data.length); i++)
+    s += data[i]!.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** `.text.foo.isra.0` → `.text.foo.isra`, `.bss.hits.3` → `.bss.hits`, `.text.f.llvm.123` → `.text.f`. */
+export function normalizeSectionName(name: string): string {
+  // Pools (.rodata.str1.1, .rodata.cst16) are named by their entry size, not by a symbol.
+  if (/^\.rodata\.(str\d+\.\d+|cst\d+)$/.test(name)) return name;
+  for (const prefix of SECTION_PREFIXES) {
+    if (name.startsWith(prefix) && name.length > prefix.length) {
+      return prefix + parseName(name.slice(prefix.length)).key;
+    }
+  }
+  return name;
+}
+
+const SECTION_PREFIXES = [
+  ".text.unlikely.",
+  ".text.hot.",
+  ".text.startup.",
+  ".text.exit.",
+  ".text.",
+  ".data.rel.ro.local.",
+  ".data.rel.ro.",
+  ".data.rel.local.",
+  ".data.rel.",
+  ".data.",
+  ".rodata.",
+  ".bss.",
+  ".tdata.",
+  ".tbss.",
+  ".sdata.",
+  ".sbss.",
+  ".srodata.",
+  ".init.text.",
+  ".ldata.",
+  ".lbss.",
+  ".lrodata.",
+];
+
+/**
+ * How many immediate bytes follow a RIP-relative 32-bit displacement at `field` (x86-64). The bias of the
+ * addend is -(4 + that). Looks at the ModRM byte before the field and the opcode before it; instructions
+ * without ModRM (call, jmp, jcc rel32) have no immediate after their displacement.
+ */
+export function x86TrailingImmediate(code: Uint8Array, field: number): number {
+  if (field < 2) return 0;
+  const modrm = code[field - 1]!;
+  if ((modrm & 0xc7) !== 0x05) return 0;
+  const op = code[field - 2]!;
+  const esc = field >= 3 ? code[field - 3]! : -1;
+  const reg = (modrm >> 3) & 7;
+  const opsize16 = esc === 0x66 || (esc >= 0x40 && esc <= 0x4f && field >= 4 && code[field - 4] === 0x66);
+  if (esc === 0x0f) {
+    if (op === 0xba || (op >= 0x70 && op <= 0x73) || op === 0xc2 || op === 0xc4 || op === 0xc5 || op === 0xc6)
+      return 1;
+    if (op === 0xa4 || op === 0xac) return 1;
+    return 0;
+  }
+  if (esc === 0x3a && field >= 4 && code[field - 4] === 0x0f) return 1;
+  switch (op) {
+    case 0x80:
+    case 0x82:
+    case 0x83:
+    case 0xc0:
+    case 0xc1:
+    case 0xc6:
+    case 0x6b:
+      return 1;
+    case 0x81:
+    case 0xc7:
+    case 0x69:
+      return opsize16 ? 2 : 4;
+    case 0xf6:
+      return reg <= 1 ? 1 : 0;
+    case 0xf7:
+      return reg <= 1 ? (opsize16 ? 2 : 4) : 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * ARM PIC literal pools hold `sym - (.LPICn + 4)` (Thumb) or `sym - (.LPICn + 8)` (ARM): the REL32 addend is
+ * the symbol offset plus the distance from the `add rX, pc` at .LPICn to the literal. Finds the load of the
+ * literal at `literal` and the `add rX, pc` after it, and returns that distance (0 when not found).
+ */
+export function armPicDistance(code: Uint8Array, literal: number, le: boolean): number {
+  const hw = (q: number) => (le ? code[q]! | (code[q + 1]! << 8) : (code[q]! << 8) | code[q + 1]!);
+  const w32 = (q: number) =>
+    (le
+      ? code[q]! | (code[q + 1]! << 8) | (code[q + 2]! << 16) | (code[q + 3]! << 24)
+      : (code[q]! << 24) | (code[q + 1]! << 16) | (code[q + 2]! << 8) | code[q + 3]!) >>> 0;
+  const lowest = Math.max(0, literal - 4096);
+  // Thumb: LDR (literal) T1 `ldr rt, [pc, #imm8*4]` or T2 `ldr.w rt, [pc, #+-imm12]`, then `add rt, pc`.
+  for (let q = literal - 2; q >= lowest; q -= 2) {
+    const h = hw(q);
+    let rt = -1;
+    let end = q + 2;
+    if ((h & 0xf800) === 0x4800 && ((q + 4) & ~3) + (h & 0xff) * 4 === literal) rt = (h >> 8) & 7;
+    else if ((h === 0xf8df || h === 0xf85f) && q + 4 <= code.length) {
+      const h2 = hw(q + 2);
+      const imm = h2 & 0xfff;
+      const target = ((q + 4) & ~3) + (h === 0xf8df ? imm : -imm);
+      if (target === literal) {
+        rt = h2 >> 12;
+        end = q + 4;
+      }
+    }
+    if (rt < 0) continue;
+    for (let k = end; k + 2 <= literal && k < end + 64; k += 2) {
+      const a = hw(k);
+      if ((a & 0xff78) === 0x4478 && ((a & 7) | ((a >> 4) & 8)) === rt) return literal - (k + 4);
+    }
+    break;
+  }
+  // ARM: LDR (literal) `ldr rt, [pc, #+-imm12]`, then `add rt, pc, rt`.
+  for (let q = (literal & ~3) - 4; q >= lowest; q -= 4) {
+    const w = w32(q);
+    if ((w & 0x0f7f0000) !== 0x051f0000) continue;
+    const imm = w & 0xfff;
+    if (q + 8 + ((w & 0x00800000) !== 0 ? imm : -imm) !== literal) continue;
+    const rt = (w >> 12) & 0xf;
+    for (let k = q + 4; k + 4 <= literal && k < q + 128; k += 4) {
+      const a = w32(k);
+      // ADD (register) rd = rt, rn = pc, rm = rt, no shift.
+      if ((a & 0x0fff0fff) === (0x008f0000 | (rt << 12) | rt)) return literal - (k + 8);
+    }
+    break;
+  }
+  return 0;
+}

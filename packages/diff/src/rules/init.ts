@@ -1,0 +1,27 @@
+import type { Rule } from "./rule.js";
+
+/** Initialisation code (.init.text, constructors listed in .init_array/.ctors) that changed or appeared. */
+export const initRules: Rule = {
+  ids: ["init-code-changed", "init-code-new"],
+  run(ctx) {
+    const a = ctx.analysis;
+    for (const r of a.functions) {
+      if (r.status === "changed" && r.original && a.init.original.has(r.original.index)) {
+        ctx.emit("init-code-changed", {
+          message: `${r.original.name.raw}() runs once at load time (${a.init.why(r.original)}) and changed`,
+          symbol: r.original.name.raw,
+          section: a.keys.view("original").sectionName(r.original.section),
+        });
+      } else if (r.status === "new" && r.patched && a.init.patched.has(r.patched.index)) {
+        ctx.emit("init-code-new", {
+          message: `new initialisation function ${r.patched.name.raw}() would not run in a live process`,
+          symbol: r.patched.name.raw,
+          section: a.keys.view("patched").sectionName(r.patched.section),
+        });
+      }
+    }
+    for (const c of a.init.listChanges) {
+      ctx.emit("init-code-changed", { message: c.message, section: c.section });
+    }
+  },
+};

@@ -1,0 +1,78 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { diffObjects, type Report } from "../src/index.js";
+
+const OUT = fileURLToPath(new URL("../../../test-objects/out/", import.meta.url));
+const run = (target: string, scenario: string, variant = "fs"): Report =>
+  diffObjects(
+    `${OUT}${target}/scenarios/${scenario}/orig.${variant}.o`,
+    `${OUT}${target}/scenarios/${scenario}/patched.${variant}.o`,
+  );
+const fn = (r: Report, name: string) => r.functions.find((f) => f.name === name);
+
+describe("reasons on real objects", () => {
+  it("say when only a __LINE__ immediate changed", () => {
+    for (const target of ["x86_64-gcc", "aarch64-clang", "s390x-gcc", "armhf-gcc"]) {
+      const r = run(target, "comment-added-at-top");
+      expect(fn(r, "check_positive")?.reasons, target).toEqual([
+        expect.stringMatching(/^only a line number immediate changed \(14 → 15/),
+      ]);
+      expect(fn(r, "plain")?.status).toBe("unchanged");
+    }
+  });
+
+  it("name the inlined callee that changed", () => {
+    const r = run("x86_64-gcc", "static-helper-inlined");
+    expect(fn(r, "reader_a")?.details).toContainEqual(
+      expect.objectContaining({ kind: "inlined-callee", callee: "clamp_scale" }),
+    );
+  });
+
+  it("give a changed string literal's new text, also without -ffunction-sections", () => {
+    for (const variant of ["fs", "nofs"]) {
+      const r = run("aarch64-gcc", "string-literal-changed", variant);
+      expect(fn(r, "greet")?.details).toContainEqual({
+        kind: "string",
+        original: "hello %d\n",
+        patched: "hello there, number %d\n",
+      });
+      expect(fn(r, "farewell")?.status).toBe("unchanged");
+    }
+  });
+});
+
+describe("types on real objects", () => {
+  it("list every function that uses a changed struct, unchanged ones too", () => {
+    const r = run("x86_64-gcc", "struct-member-inserted-middle");
+    const conn = r.types.find((t) => t.name === "conn");
+    expect(conn?.status).toBe("changed");
+    expect(conn?.usedBy).toEqual(["conn_bytes", "conn_fd", "conn_state"]);
+    expect(fn(r, "conn_fd")?.status).toBe("unchanged");
+    expect(conn?.layout?.patched.map((m) => m.name)).toEqual(["fd", "flags", "state", "bytes"]);
+  });
+
+  it("name an untagged struct by its typedef", () => {
+    const r = run("riscv64-clang", "typedef-struct-changed");
+    expect(r.types.filter((t) => t.name === "pair_t").map((t) => [t.kind, t.status])).toEqual([
+      ["struct", "changed"],
+    ]);
+  });
+});
+
+describe("correlation on real objects", () => {
+  it("pairs GCC's renumbered static locals through DWARF and explains section-anchor offsets", () => {
+    for (const target of ["riscv64-gcc", "s390x-gcc", "armhf-gcc", "x86_64-gcc"]) {
+      const r = run(target, "static-locals-renumbered", "nofs");
+      expect(fn(r, "count_a")?.status, target).toBe("unchanged");
+      expect(fn(r, "count_b")?.status, target).toBe("unchanged");
+      const statics = r.data
+        .filter((d) => d.staticLocal)
+        .map((d) => `${d.staticLocal?.function}::${d.staticLocal?.variable} ${d.status}`);
+      expect(statics.sort(), target).toEqual([
+        "count_a::hits unchanged",
+        "count_b::hits unchanged",
+        "count_new::hits new",
+      ]);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import { DW_FORM } from "./constants.js";
+import { Cursor } from "./leb.js";
+import type { DebugSection } from "./relocate.js";
+
+/** One abbreviation declaration: the shape shared by every DIE that names its code. */
+export interface Abbrev {
+  readonly code: number;
+  readonly tag: number;
+  readonly hasChildren: boolean;
+  /** Attribute codes, in declaration order. */
+  readonly attrs: Uint32Array;
+  /** Forms, parallel to `attrs` (DW_FORM_indirect stays as is; the DIE holds the real form). */
+  readonly forms: Uint32Array;
+  /** DW_FORM_implicit_const values, parallel to `attrs` (0 for other forms). */
+  readonly implicit: readonly bigint[] | undefined;
+  /** True when any form is DW_FORM_indirect, so the reader must look at each value's own form. */
+  readonly hasIndirect: boolean;
+}
+
+/** Abbreviation codes are usually 1..n; a dense array serves those, a map the rest. */
+const DENSE_LIMIT = 1 << 16;
+
+export class AbbrevTable {
+  readonly dense: (Abbrev | undefined)[] = [];
+  readonly sparse = new Map<number, Abbrev>();
+  count = 0;
+  /** The most attributes any declaration has: the size of a DIE reader's scratch arrays. */
+  maxAttrs = 0;
+
+  get(code: number): Abbrev | undefined {
+    return code < DENSE_LIMIT ? this.dense[code] : this.sparse.get(code);
+  }
+
+  add(a: Abbrev): boolean {
+    if (this.get(a.code) !== undefined) return false;
+    if (a.attrs.length > this.maxAttrs) this.maxAttrs = a.attrs.length;
+    if (a.code < DENSE_LIMIT) this.dense[a.code] = a;
+    else this.sparse.set(a.code, a);
+    this.count++;
+    return true;
+  }
+}
+
+/** Attributes per abbreviation beyond which the table is not plausible (real ones have a few dozen at most). */
+const MAX_ATTRS = 4096;
+
+/**
+ * Parses the abbreviation table at `offset` of `.debug_abbrev`. Refuses an offset outside the section, zero or
+ * duplicate codes inside the table (a zero code ends it), and declarations that run off the section.
+ */
+export function readAbbrevTable(sec: DebugSection, offset: number): AbbrevTable {
+  if (offset < 0 || offset >= sec.length) {
+    sec.fail(
+      "bad-dwarf",
+      `abbreviation table offset 0x${offset.toString(16)} is outside ${sec.name} (size ${sec.length})`,
+      Math.max(0, Math.min(offset, sec.length)),
+    );
+  }
+  const c = new Cursor(sec, offset, sec.length);
+  const table = new AbbrevTable();
+  const attrs: number[] = [];
+  const forms: number[] = [];
+  const implicit: bigint[] = [];
+  for (;;) {
+    const at = c.pos;
+    if (c.atEnd) break; // a table may end at the section end without its terminating zero
+    const code = c.uleb();
+    if (code === 0) break;
+    const tag = c.uleb();
+    if (tag === 0) sec.fail("bad-dwarf", `abbreviation ${code} has tag 0`, at);
+    const children = c.u8();
+    if (children > 1) sec.fail("bad-dwarf", `abbreviation ${code} has children flag ${children}`, at);
+    attrs.length = 0;
+    forms.length = 0;
+    implicit.length = 0;
+    let hasImplicit = false;
+    let hasIndirect = false;
+    for (;;) {
+      const attr = c.uleb();
+      const form = c.uleb();
+      if (attr === 0 && form === 0) break;
+      if (attr === 0 || form === 0)
+        sec.fail(
+          "bad-dwarf",
+          `abbreviation ${code} has attribute 0x${attr.toString(16)} with form 0x${form.toString(16)}`,
+          at,
+        );
+      if (attr > 0xffffffff || form > 0xffffffff)
+        sec.fail("bad-dwarf", `abbreviation ${code} has an attribute or form code out of range`, at);
+      if (attrs.length >= MAX_ATTRS)
+        sec.fail("limit-exceeded", `abbreviation ${code} has more than ${MAX_ATTRS} attributes`, at);
+      let value = 0n;
+      if (form === DW_FORM.implicit_const) {
+        value = c.slebBig();
+        hasImplicit = true;
+      }
+      if (form === DW_FORM.indirect) hasIndirect = true;
+      attrs.push(attr);
+      forms.push(form);
+      implicit.push(value);
+    }
+    const a: Abbrev = {
+      code,
+      tag,
+      hasChildren: children === 1,
+      attrs: Uint32Array.from(attrs),
+      forms: Uint32Array.from(forms),
+      implicit: hasImplicit ? implicit.slice() : undefined,
+      hasIndirect,
+    };
+    if (!table.add(a)) sec.fail("bad-dwarf", `duplicate abbreviation code ${code}`, at);
+  }
+  return table;
+}

@@ -1,0 +1,574 @@
+import { implicitAddend } from "../arch/addend.js";
+import { archTable } from "../arch/index.js";
+import type { RelocType } from "../arch/types.js";
+import { SHT } from "../constants.js";
+import type { ElfFile } from "../elf.js";
+import { ElfError, type ElfErrorCode } from "../errors.js";
+import { decodeString } from "./leb.js";
+
+/** What the reader uses of Node's Buffer, when it runs on Node: a copy-free string decoder over a byte range. */
+interface TextSlicer {
+  utf8Slice(start: number, end: number): string;
+}
+const NodeBuffer = (
+  globalThis as unknown as {
+    Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): TextSlicer };
+  }
+).Buffer;
+
+/**
+ * One debug section as the DWARF reader sees it: the (decompressed) bytes, read in place, plus the relocations
+ * that the linker would have applied. In a relocatable object `.debug_info` holds zeros (RELA) or bare addends
+ * (REL) where offsets into `.debug_str`, `.debug_line`, … and code addresses go; the real values are only known
+ * after relocation. Instead of copying the section and patching it, the relocations are resolved once into a
+ * sorted index from section offset to the value the field would hold after linking (every section placed at
+ * address 0), and the width-specific readers consult it. Reads come mostly in offset order, so a lookup is
+ * usually one comparison at a cursor; linked files have no index at all.
+ */
+export class DebugSection {
+  readonly view: DataView;
+  readonly length: number;
+  /** The resolved relocations; undefined when nothing in the section is relocated. */
+  readonly relocs: RelocIndex | undefined;
+  /** The section index the last `address()` call resolved to, or -1 when unknown. */
+  lastSection = -1;
+  readonly #text: TextSlicer | undefined;
+
+  constructor(
+    readonly name: string,
+    /** ELF section index, or -1 for a synthetic/empty section. */
+    readonly index: number,
+    readonly bytes: Uint8Array,
+    readonly le: boolean,
+    /** File offset of the section's bytes (for messages); undefined when the section was decompressed. */
+    readonly fileOffset: number | undefined,
+    rel?: RelocIndex,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.length = bytes.length;
+    this.relocs = rel;
+    this.#text = NodeBuffer?.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * Bytes [start, stop) decoded as UTF-8. A string section that is all ASCII (the usual case) is decoded once
+   * into one JS string, and each name is a substring of it: V8 makes that a cheap slice or a short copy,
+   * where decoding each name from bytes costs a native call apiece.
+   */
+  text(start: number, stop: number): string {
+    if (this.#whole === undefined) this.#whole = this.#decodeWhole();
+    if (this.#whole !== null) return this.#whole.substring(start, stop);
+    const b = this.bytes;
+    switch (stop - start) {
+      case 0:
+        return "";
+      case 1:
+        if (b[start]! < 0x80) return String.fromCharCode(b[start]!);
+        break;
+      case 2:
+        if ((b[start]! | b[start + 1]!) < 0x80) return String.fromCharCode(b[start]!, b[start + 1]!);
+        break;
+      case 3:
+        if ((b[start]! | b[start + 1]! | b[start + 2]!) < 0x80)
+          return String.fromCharCode(b[start]!, b[start + 1]!, b[start + 2]!);
+        break;
+    }
+    const t = this.#text;
+    return t !== undefined ? t.utf8Slice(start, stop) : decodeString(b, start, stop);
+  }
+
+  #whole: string | null | undefined;
+
+  /** The whole section as one string when it is a string section holding only ASCII; otherwise null. */
+  #decodeWhole(): string | null {
+    if (!this.stringSection) return null;
+    const b = this.bytes;
+    for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return null;
+    const parts: string[] = [];
+    for (let i = 0; i < b.length; i += 8192) {
+      parts.push(
+        String.fromCharCode.apply(null, b.subarray(i, Math.min(b.length, i + 8192)) as unknown as number[]),
+      );
+    }
+    return parts.join("");
+  }
+
+  /** True for `.debug_str`-like sections, worth decoding whole. */
+  get stringSection(): boolean {
+    return this.name.endsWith("str");
+  }
+
+  static empty(name: string, le: boolean): DebugSection {
+    return new DebugSection(name, -1, new Uint8Array(0), le, undefined);
+  }
+
+  /** Throws a typed error that names this section and the offset in it. */
+  fail(code: ElfErrorCode, message: string, offset: number): never {
+    const where = `${this.name}+0x${offset.toString(16)}`;
+    const fileOffset = this.fileOffset === undefined ? offset : this.fileOffset + offset;
+    throw new ElfError(
+      code,
+      `${message} (${where}${this.fileOffset === undefined ? ", decompressed" : ""})`,
+      fileOffset,
+    );
+  }
+
+  check(o: number, n: number, end: number = this.length): void {
+    if (o < 0 || o + n > end) {
+      this.fail(
+        "truncated",
+        `read of ${n} bytes at 0x${o.toString(16)} runs past the end of the data (0x${end.toString(16)})`,
+        o,
+      );
+    }
+  }
+
+  u8(o: number): number {
+    if (o >= this.length || o < 0) this.check(o, 1);
+    return this.bytes[o]!;
+  }
+  u16(o: number): number {
+    this.check(o, 2);
+    return this.view.getUint16(o, this.le);
+  }
+  u24(o: number): number {
+    this.check(o, 3);
+    const b = this.bytes;
+    return this.le
+      ? b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)
+      : (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+  }
+  u32(o: number): number {
+    this.check(o, 4);
+    return this.view.getUint32(o, this.le);
+  }
+  /** A 64-bit value as a number; values above 2^53 lose precision (callers use `u64big` where that matters). */
+  u64(o: number): number {
+    this.check(o, 8);
+    const lo = this.view.getUint32(o + (this.le ? 0 : 4), this.le);
+    const hi = this.view.getUint32(o + (this.le ? 4 : 0), this.le);
+    return hi * 0x1_0000_0000 + lo;
+  }
+  u64big(o: number): bigint {
+    this.check(o, 8);
+    return this.view.getBigUint64(o, this.le);
+  }
+  /** An unsigned field of `size` bytes (1, 2, 3, 4 or 8) without relocation. */
+  uN(o: number, size: number): number {
+    switch (size) {
+      case 1:
+        return this.u8(o);
+      case 2:
+        return this.u16(o);
+      case 3:
+        return this.u24(o);
+      case 4:
+        return this.u32(o);
+      case 8:
+        return this.u64(o);
+      default:
+        return this.fail("bad-dwarf", `unsupported field size ${size}`, o);
+    }
+  }
+
+  /**
+   * A section offset or other 4/8-byte field that a relocation may target (DW_FORM_strp, sec_offset, ref_addr,
+   * .debug_str_offsets entries, ...): the relocated value when there is a relocation at `o`.
+   */
+  offset(o: number, size: number): number {
+    const m = this.relocs;
+    if (m !== undefined) {
+      const slot = m.find(o);
+      if (slot >= 0) {
+        this.check(o, size);
+        return m.values[slot]!;
+      }
+    }
+    return size === 4 ? this.u32(o) : this.uN(o, size);
+  }
+
+  /** The section index a relocation at `o` resolved against, or -1. */
+  targetSection(o: number): number {
+    const slot = this.relocs === undefined ? -1 : this.relocs.find(o);
+    return slot < 0 ? -1 : this.relocs!.sections[slot]!;
+  }
+
+  /**
+   * An address of `size` bytes: relocated when a relocation targets it (then `lastSection` is the section of
+   * the symbol it was resolved against), as stored otherwise (then `lastSection` is -1).
+   */
+  address(o: number, size: number): bigint {
+    const slot = this.relocs === undefined ? -1 : this.relocs.find(o);
+    if (slot >= 0) {
+      this.check(o, size);
+      this.lastSection = this.relocs!.sections[slot]!;
+      const v = this.relocs!.values[slot]!;
+      // Relocated values are small non-negative integers in practice; only odd ones need the general path.
+      return v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)
+        ? BigInt(v)
+        : BigInt.asUintN(size * 8, BigInt(Math.trunc(v)));
+    }
+    this.lastSection = -1;
+    return size === 8 ? this.u64big(o) : BigInt(this.uN(o, size));
+  }
+
+  /** True when a relocation (ULEB128 kinds included) targets offset `o`. */
+  isRelocated(o: number): boolean {
+    return this.relocs !== undefined && this.relocs.find(o) >= 0;
+  }
+  /** The relocated value at `o` (the caller checked `isRelocated`). */
+  relocatedValue(o: number): number {
+    return this.relocs!.values[this.relocs!.find(o)]!;
+  }
+}
+
+/**
+ * Resolved relocations of one section: strictly increasing offsets with the final value of each field and the
+ * section its symbol lies in (-1 for differences and undefined symbols).
+ */
+export class RelocIndex {
+  private cursor = 0;
+  readonly count: number;
+  constructor(
+    readonly offsets: Float64Array,
+    readonly values: Float64Array,
+    readonly sections: Int32Array,
+  ) {
+    this.count = offsets.length;
+  }
+
+  /** The slot of the relocation at exactly `o`, or -1. */
+  find(o: number): number {
+    const offs = this.offsets;
+    const n = this.count;
+    let c = this.cursor;
+    // The DIE walker reads forwards: the next relocation is usually the one at the cursor, or a few after it.
+    for (let k = 0; k < 8 && c < n; k++, c++) {
+      const x = offs[c]!;
+      if (x === o) {
+        this.cursor = c + 1;
+        return c;
+      }
+      if (x > o) {
+        if (k > 0 || c === 0 || offs[c - 1]! < o) {
+          this.cursor = c;
+          return -1;
+        }
+        break;
+      }
+    }
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offs[mid]! < o) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < n && offs[lo] === o) {
+      this.cursor = lo + 1;
+      return lo;
+    }
+    this.cursor = lo;
+    return -1;
+  }
+}
+
+/** How a relocation type changes the field it targets. */
+enum Op {
+  None,
+  /** S + A */
+  Abs,
+  /** S + A - P */
+  PcRel,
+  /** field + (S + A) */
+  Add,
+  /** field - (S + A) */
+  Sub,
+  /** S + A, written into the field (RISC-V SET*) */
+  Set,
+}
+
+interface RelocKind {
+  readonly op: Op;
+  /** Bits of the field: 6 (low six bits of a byte), 8, 16, 24, 32, 64; 0 for ULEB128 fields. */
+  readonly bits: number;
+  readonly uleb: boolean;
+}
+
+const NONE_KIND: RelocKind = { op: Op.None, bits: 0, uleb: false };
+
+/** Classifies a relocation type by its psABI name; the names of the read-modify-write kinds are regular. */
+function classify(t: RelocType): RelocKind {
+  const name = t.name;
+  const m = /_(ADD|SUB|SET)(6|8|16|24|32|64)$/.exec(name);
+  if (m)
+    return {
+      op: m[1] === "ADD" ? Op.Add : m[1] === "SUB" ? Op.Sub : Op.Set,
+      bits: Number(m[2]),
+      uleb: false,
+    };
+  const u = /_(ADD|SUB|SET)_ULEB128$/.exec(name);
+  if (u) return { op: u[1] === "ADD" ? Op.Add : u[1] === "SUB" ? Op.Sub : Op.Set, bits: 0, uleb: true };
+  if (t.width === 0 || name.endsWith("_NONE")) return NONE_KIND;
+  return { op: t.pcRelative ? Op.PcRel : Op.Abs, bits: t.width * 8, uleb: false };
+}
+
+/** Hard bound on relocations per debug section; beyond it the input is not a plausible object. */
+const MAX_RELOCS = 50_000_000;
+const EM_MIPS = 8;
+
+/**
+ * Resolves every relocation that patches section `target` (already decompressed into `bytes`) into a map from
+ * offset to final value. Returns undefined when no relocation section applies to it (linked files).
+ *
+ * The entries are decoded here, straight from the REL/RELA section bytes, rather than through
+ * `ElfFile.relocationsFor`: that builds a BigInt per addend, and a debug section of a large object carries
+ * hundreds of thousands of relocations. The checks are the same: a symbol index inside the linked symbol table,
+ * a type the machine defines, a field inside the section.
+ */
+export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Array): RelocIndex | undefined {
+  const relSections = elf.sections.filter(
+    (r) => (r.type === SHT.REL || r.type === SHT.RELA) && r.info === target && r.size > 0,
+  );
+  if (relSections.length === 0) return undefined;
+  const is64 = elf.is64;
+  const le = elf.littleEndian;
+  let total = 0;
+  for (const r of relSections) {
+    const entsize = r.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    if (r.entsize !== entsize || r.size % entsize !== 0) {
+      throw new ElfError(
+        "bad-entry-size",
+        `relocation section '${r.name}' has entries of ${r.entsize} bytes, expected ${entsize}`,
+        r.offset,
+        elf.path,
+      );
+    }
+    total += r.size / entsize;
+  }
+  if (total > MAX_RELOCS) {
+    throw new ElfError(
+      "limit-exceeded",
+      `${total} relocations for one debug section is beyond the limit`,
+      0,
+      elf.path,
+    );
+  }
+  const arch = archTable(elf.machine);
+  const targetName = elf.sections[target]?.name ?? `section ${target}`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // One entry per relocation, in table order: where, what kind, S + A, and the symbol's section.
+  const relOff = new Float64Array(total);
+  const relSA = new Float64Array(total);
+  const relSec = new Int32Array(total);
+  const relKind: RelocKind[] = new Array(total);
+  const kinds = new Map<number, RelocKind | null>();
+  const infos = new Map<number, RelocType | undefined>();
+  let lastType = -1;
+  let lastKind: RelocKind | null | undefined;
+  let n = 0;
+  let sorted = true;
+  const mips64le = elf.machine === EM_MIPS && is64 && le;
+
+  for (const rs of relSections) {
+    const isRela = rs.type === SHT.RELA;
+    const entsize = isRela ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const count = rs.size / entsize;
+    const raw = elf.rawData(rs.index);
+    const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const syms = rs.link === 0 ? [] : elf.symbolsOf(rs.link);
+    // Symbol values and sections as plain arrays, computed once per table: a relocation per name is common.
+    const symValue = new Float64Array(syms.length);
+    const symSection = new Int32Array(syms.length);
+    for (let i = 0; i < syms.length; i++) {
+      const sym = syms[i]!;
+      symValue[i] = Number(sym.value);
+      const defined = (sym.shndx !== 0 && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
+      symSection[i] = defined ? sym.shndx : -1;
+    }
+    for (let i = 0; i < count; i++) {
+      const p = i * entsize;
+      let off: number;
+      let sym: number;
+      let type: number;
+      if (is64) {
+        off = rv.getUint32(p + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(p + (le ? 0 : 4), le);
+        if (mips64le) {
+          // MIPS64 little-endian stores r_info as r_sym (32), r_ssym, r_type3, r_type2, r_type (8 bits each).
+          sym = rv.getUint32(p + 8, true);
+          type = raw[p + 15]! | (raw[p + 14]! << 8) | (raw[p + 13]! << 16);
+        } else {
+          sym = rv.getUint32(p + 8 + (le ? 4 : 0), le);
+          type = rv.getUint32(p + 8 + (le ? 0 : 4), le);
+        }
+      } else {
+        off = rv.getUint32(p, le);
+        const info = rv.getUint32(p + 4, le);
+        sym = info >>> 8;
+        type = info & 0xff;
+      }
+      let kind = type === lastType ? lastKind : kinds.get(type);
+      if (kind === undefined) {
+        const info =
+          arch?.types.get(type) ?? (elf.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+        infos.set(type, info);
+        kind = info ? classify(info) : null;
+        kinds.set(type, kind);
+      }
+      lastType = type;
+      lastKind = kind;
+      if (kind === null) {
+        throw new ElfError(
+          "bad-relocation",
+          `relocation ${i} of '${rs.name}' has type ${type}, unknown for machine ${elf.machineName}`,
+          rs.offset + p,
+          elf.path,
+        );
+      }
+      if (sym >= syms.length && sym !== 0) {
+        throw new ElfError(
+          "bad-relocation",
+          `relocation ${i} of '${rs.name}' names symbol ${sym}, but the symbol table has ${syms.length}`,
+          rs.offset + p,
+          elf.path,
+        );
+      }
+      if (kind.op === Op.None) continue;
+      const width = kind.uleb ? 1 : Math.max(1, kind.bits >> 3);
+      if (off + width > bytes.length) {
+        throw new ElfError(
+          "bad-relocation",
+          `relocation ${i} of '${rs.name}' patches offset ${off}, outside '${targetName}' (size ${bytes.length})`,
+          rs.offset + p,
+          elf.path,
+        );
+      }
+      let addend: number;
+      if (isRela) {
+        const q = p + (is64 ? 16 : 8);
+        addend = is64
+          ? rv.getInt32(q + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(q + (le ? 0 : 4), le)
+          : rv.getInt32(q, le);
+      } else {
+        // REL: the addend is what the field holds (debug relocations are plain words; others are decoded
+        // by the psABI's rules).
+        const info = infos.get(type)!;
+        addend =
+          info.addend.kind === "word"
+            ? signedField(view, bytes, off, kind, le)
+            : Number(implicitAddend(info.addend, bytes, off, le));
+      }
+      const sv = sym < symValue.length ? symValue[sym]! : 0;
+      const ss = sym < symSection.length ? symSection[sym]! : -1;
+      if (n > 0 && off < relOff[n - 1]!) sorted = false;
+      relOff[n] = off;
+      relSA[n] = sv + addend;
+      relSec[n] = ss;
+      relKind[n] = kind;
+      n++;
+    }
+  }
+  // Producers emit relocations in offset order; otherwise order them by offset, keeping table order among
+  // relocations of one field (an ADD/SUB pair must apply in sequence).
+  let order: Int32Array | undefined;
+  if (!sorted) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((x, y) => relOff[x]! - relOff[y]! || x - y);
+    order = Int32Array.from(idx);
+  }
+  const offsets = new Float64Array(n);
+  const values = new Float64Array(n);
+  const sections = new Int32Array(n);
+  let used = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j]! : j;
+    const off = relOff[i]!;
+    const kind = relKind[i]!;
+    const sa = relSA[i]!;
+    const fresh = used === 0 || offsets[used - 1] !== off;
+    const slot = fresh ? used++ : used - 1;
+    if (fresh) {
+      offsets[slot] = off;
+      sections[slot] = -1;
+    }
+    switch (kind.op) {
+      case Op.Abs:
+        values[slot] = sa;
+        sections[slot] = relSec[i]!;
+        break;
+      case Op.PcRel:
+        values[slot] = sa - off;
+        break;
+      case Op.Set:
+        values[slot] = wrap(sa, kind);
+        break;
+      case Op.Add:
+        // Read-modify-write: the field's current value is what an earlier relocation at this offset
+        // produced, else the stored bytes.
+        values[slot] = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) + sa, kind);
+        sections[slot] = -1;
+        break;
+      case Op.Sub:
+        values[slot] = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) - sa, kind);
+        sections[slot] = -1;
+        break;
+    }
+  }
+  return new RelocIndex(offsets.subarray(0, used), values.subarray(0, used), sections.subarray(0, used));
+}
+
+/** A REL implicit addend held in a plain word: sign-extended from the field's width. */
+function signedField(view: DataView, bytes: Uint8Array, off: number, kind: RelocKind, le: boolean): number {
+  switch (kind.bits) {
+    case 8:
+      return (bytes[off]! << 24) >> 24;
+    case 16:
+      return view.getInt16(off, le);
+    case 32:
+      return view.getInt32(off, le);
+    case 64:
+      return view.getInt32(off + (le ? 4 : 0), le) * 0x1_0000_0000 + view.getUint32(off + (le ? 0 : 4), le);
+    default:
+      return readField(view, bytes, off, kind, le);
+  }
+}
+
+function readField(view: DataView, bytes: Uint8Array, off: number, kind: RelocKind, le: boolean): number {
+  if (kind.uleb) {
+    let v = 0;
+    let mul = 1;
+    for (let i = off; i < bytes.length && i < off + 10; i++) {
+      const b = bytes[i]!;
+      v += (b & 0x7f) * mul;
+      mul *= 128;
+      if ((b & 0x80) === 0) break;
+    }
+    return v;
+  }
+  switch (kind.bits) {
+    case 6:
+      return bytes[off]! & 0x3f;
+    case 8:
+      return bytes[off]!;
+    case 16:
+      return view.getUint16(off, le);
+    case 24:
+      return le
+        ? bytes[off]! | (bytes[off + 1]! << 8) | (bytes[off + 2]! << 16)
+        : (bytes[off]! << 16) | (bytes[off + 1]! << 8) | bytes[off + 2]!;
+    case 32:
+      return view.getUint32(off, le);
+    default: {
+      const lo = view.getUint32(off + (le ? 0 : 4), le);
+      const hi = view.getUint32(off + (le ? 4 : 0), le);
+      return hi * 0x1_0000_0000 + lo;
+    }
+  }
+}
+
+/** Reduces a read-modify-write result modulo the field width, as the hardware field would hold it. */
+function wrap(v: number, kind: RelocKind): number {
+  if (kind.uleb || kind.bits >= 53) return v;
+  const m = 2 ** kind.bits;
+  return ((v % m) + m) % m;
+}
