@@ -1,9 +1,11 @@
-import { Command, CommanderError, Option } from "commander";
-import { diffCommand } from "./commands/diff.js";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type DiffCommandOptions, diffCommand } from "./commands/diff.js";
 import { dumpPath } from "./commands/dump.js";
+import { SCHEMA_NAMES, schemaCommand } from "./commands/schema.js";
 import { typesCommand } from "./commands/types.js";
 import { errorLine, toErrorReport, UsageError } from "./errors.js";
 import { renderDumpOutputText } from "./render/dump-text.js";
+import { VERSION } from "./version.js";
 
 /** Exit codes of the contract: 0 safe/success, 1 unsupported patch, 2 bad input or command line. */
 export const EXIT_OK = 0;
@@ -31,9 +33,19 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .version(VERSION)
     .addHelpText(
       "after",
-      "\nExamples:\n  $ elfdelta dump test-objects/out/x86_64-gcc/code.fs.o\n  $ elfdelta dump --format json lib.a",
+      [
+        "",
+        "Examples:",
+        "  $ elfdelta diff orig/net.o patched/net.o                 # is this patch live-patchable?",
+        "  $ elfdelta diff --format sarif -o elfdelta.sarif build-orig/ build-patched/",
+        "  $ elfdelta dump test-objects/out/x86_64-gcc/code.fs.o",
+        "  $ elfdelta schema report > report.schema.json",
+        "",
+        "Exit codes: 0 safe (or success), 1 the patch is unsupported, 2 bad input or command line.",
+      ].join("\n"),
     );
 
   program
@@ -80,19 +92,81 @@ export function buildProgram(): Command {
       "--policy <file>",
       "a policy file (elfdelta.policy.json) that changes severities or waives findings",
     )
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .addOption(
+      new Option("--color <when>", "colour the text report (NO_COLOR is honoured by auto)")
+        .choices(["auto", "always", "never"])
+        .default("auto"),
+    )
+    .option("-q, --quiet", "text and markdown: only the verdict line; no progress bar")
+    .addOption(
+      new Option("--fail-on <severity>", "the lowest severity that fails the gate (exit 1)")
+        .choices(["error", "warning"])
+        .default("error"),
+    )
+    .option("-j, --jobs <n>", "worker threads for archives and directories (default: the number of CPUs)")
+    .option(
+      "--special-section-size <NAME=BYTES>",
+      "kernel profile: the entry size of a special section (e.g. __bug_table=16), replacing the built-in one for the object's architecture; repeatable",
+      collectSectionSize,
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ elfdelta diff orig/foo.o patched/foo.o\n  $ elfdelta diff --format json orig.o patched.o > report.json; echo $?   # 0 safe, 1 unsupported, 2 bad input",
+      [
+        "",
+        "Examples:",
+        "  $ elfdelta diff orig/foo.o patched/foo.o",
+        "  $ elfdelta diff --format json orig.o patched.o > report.json; echo $?   # 0 safe, 1 unsupported, 2 bad input",
+        "  $ elfdelta diff --policy elfdelta.policy.json --fail-on warning build-orig/ build-patched/",
+        "  $ elfdelta diff --format sarif --output elfdelta.sarif orig/libnet.a patched/libnet.a",
+      ].join("\n"),
     )
     .action(
-      (original: string, patched: string, opts: { format: string; profile: string; policy?: string }) => {
-        const r = diffCommand(original, patched, opts);
-        process.stdout.write(r.output);
-        process.exitCode = r.exitCode;
+      async (
+        original: string,
+        patched: string,
+        opts: DiffCommandOptions & { specialSectionSize?: Record<string, number> },
+      ) => {
+        const { specialSectionSize: sizes, ...rest } = opts;
+        if (sizes && rest.profile !== "kernel")
+          throw new UsageError("--special-section-size applies to the kernel profile: add --profile kernel");
+        process.exitCode = await diffCommand(
+          original,
+          patched,
+          rest,
+          sizes ? { specialSectionSizes: sizes } : {},
+        );
       },
     );
 
+  program
+    .command("schema")
+    .description("print the JSON Schema of the diff report or of a policy file")
+    .addArgument(new Argument("<name>", "which schema").choices(SCHEMA_NAMES))
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ elfdelta schema report > report.schema.json\n  $ elfdelta schema policy > policy.schema.json   # for editors: "$schema" in elfdelta.policy.json',
+    )
+    .action((name: string) => {
+      process.stdout.write(schemaCommand(name));
+    });
+
   return program;
+}
+
+/** Parses one `--special-section-size NAME=BYTES` into the sizes collected so far. */
+function collectSectionSize(
+  value: string,
+  previous: Record<string, number> | undefined,
+): Record<string, number> {
+  const m = /^([^=\s]+)=(0x[0-9a-f]+|[0-9]+)$/i.exec(value);
+  const size = m ? Number(m[2]) : Number.NaN;
+  if (!m || !Number.isSafeInteger(size) || size <= 0) {
+    throw new InvalidArgumentError(
+      `expected NAME=BYTES with BYTES a positive number (e.g. __bug_table=16), not '${value}'`,
+    );
+  }
+  return { ...previous, [m[1]!]: size };
 }
 
 /** Runs the CLI and returns the exit code instead of exiting, so tests can call it in-process. */

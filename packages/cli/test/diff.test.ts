@@ -50,16 +50,15 @@ describe("elfdelta diff", () => {
     expect(r.stdout).toContain("| new | `audit` |");
   });
 
-  it("refuses what it does not support yet with a usage error (exit 2)", () => {
-    const sarif = runCli(["diff", "--format", "sarif", ...pair("new-function")]);
-    expect(sarif.status).toBe(2);
-    expect(sarif.stderr).toMatch(/sarif is not supported yet/);
-    const policy = runCli(["diff", "--format", "json", "--policy", "p.json", ...pair("new-function")]);
-    expect(policy.status).toBe(2);
-    expect(JSON.parse(policy.stdout)).toMatchObject({ error: { code: "usage" } });
-    const kernel = runCli(["diff", "--profile", "kernel", ...pair("new-function")]);
-    expect(kernel.status).toBe(2);
-    expect(kernel.stderr).toMatch(/unknown profile 'kernel'/);
+  it("refuses a bad command line with a usage error (exit 2)", () => {
+    const format = runCli(["diff", "--format", "yaml", ...pair("new-function")]);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toMatch(/argument 'yaml' is invalid/);
+    const jobs = runCli(["diff", "--format", "json", "--jobs", "0", ...pair("new-function")]);
+    expect(jobs.status).toBe(2);
+    expect(JSON.parse(jobs.stdout)).toMatchObject({ error: { code: "usage" } });
+    const profile = runCli(["diff", "--profile", "bogus", ...pair("new-function")]);
+    expect(profile.status).toBe(2);
   });
 
   it("reports bad inputs in one line and exits 2", () => {

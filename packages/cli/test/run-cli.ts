@@ -10,10 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would: a child process with plain `node`, from the repository root. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+/** Runs the built CLI as a user would: a child process with plain `node`, from the repository root (or `cwd`). */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = repoRoot): CliResult {
   const r = spawnSync(process.execPath, [binPath, ...args], {
-    cwd: repoRoot,
+    cwd,
     encoding: "utf8",
     maxBuffer: 1 << 30,
     env: { ...process.env, ...env },

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// Regenerates schema/report.schema.json from the zod schema in src/report.ts (run after `pnpm build`).
+// Regenerates the committed JSON Schemas from the zod schemas (run after `pnpm build`):
+//   schema/report.schema.json       one pair's report (src/report.ts)
+//   schema/diff-output.schema.json  what `elfdelta diff --format json` prints: one pair's report or a tree's (src/tree-report.ts)
+//   schema/policy.schema.json       elfdelta.policy.json (src/policy.ts)
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { reportJsonSchema } from "../dist/index.js";
+import { diffOutputJsonSchema, policyJsonSchema, reportJsonSchema } from "../dist/index.js";
 
-const out = join(dirname(fileURLToPath(import.meta.url)), "..", "schema", "report.schema.json");
-writeFileSync(out, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${out}`);
+const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "schema");
+for (const [file, schema] of [
+  ["report.schema.json", reportJsonSchema()],
+  ["diff-output.schema.json", diffOutputJsonSchema()],
+  ["policy.schema.json", policyJsonSchema()],
+]) {
+  const out = join(dir, file);
+  writeFileSync(out, `${JSON.stringify(schema, null, 2)}\n`);
+  console.log(`wrote ${out}`);
+}

@@ -1,6 +1,7 @@
 import { SHF } from "@elfdelta/elf";
 import { compareData } from "./compare/data.js";
 import { compareFunctions } from "./compare/functions.js";
+import type { ComparisonHooks } from "./compare/hooks.js";
 import { analyseInit, type InitAnalysis } from "./compare/init.js";
 import { explainInlining } from "./compare/inlined.js";
 import { Keys } from "./compare/keys.js";
@@ -36,7 +37,13 @@ export interface Analysis {
   };
 }
 
-export function analyse(original: ObjectView, patched: ObjectView): Analysis {
+/** What a profile adds to the analysis of one pair (see profiles/profile.ts). */
+export interface AnalysisHooks {
+  /** Called once the two builds are correlated: the refinements of the comparison for this pair. */
+  readonly comparison?: (keys: Keys) => ComparisonHooks;
+}
+
+export function analyse(original: ObjectView, patched: ObjectView, hooks: AnalysisHooks = {}): Analysis {
   const od = loadDebugInfo(original, "original");
   const pd = loadDebugInfo(patched, "patched");
   const problems = [...(od.ok ? [] : [od.problem]), ...(pd.ok ? [] : [pd.problem])];
@@ -60,7 +67,11 @@ export function analyse(original: ObjectView, patched: ObjectView): Analysis {
           },
         }
       : undefined;
-  const functions = compareFunctions(keys, lines ? { lines } : {});
+  const comparison = hooks.comparison?.(keys);
+  const functions = compareFunctions(keys, {
+    ...(lines ? { lines } : {}),
+    ...(comparison ? { hooks: comparison } : {}),
+  });
   const data = compareData(keys);
 
   let types: TypeOutcome[] | undefined;

@@ -121,6 +121,7 @@ function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
   if (named.name.compilerMade || isCompilerHelper(named.name.raw)) entry.compilerGenerated = true;
   entry.size = named.size;
   entry.binding = bindName(named.symbol.bind);
+  if (r.ignored && r.status === "unchanged") entry.ignoredDifferences = r.ignored;
   return entry;
 }
 

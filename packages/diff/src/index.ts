@@ -1,8 +1,10 @@
 import { type ElfFile, openElf, readElf } from "@elfdelta/elf";
 import { analyse } from "./analysis.js";
 import { buildReport } from "./build.js";
+import { locateFindings } from "./locate.js";
 import { ObjectView } from "./object.js";
-import { DiffUsageError, getProfile } from "./profiles/index.js";
+import { applyPolicy, loadPolicy, type Policy } from "./policy.js";
+import { DiffUsageError, getProfile, profileHooks } from "./profiles/index.js";
 import type { Report } from "./report.js";
 
 export type { Analysis } from "./analysis.js";
@@ -10,24 +12,69 @@ export { analyse } from "./analysis.js";
 export { type ParsedName, parseName } from "./correlate/names.js";
 export type { Correlation, PairingMethod } from "./correlate/symbols.js";
 export { ObjectView } from "./object.js";
-export { DiffUsageError, getProfile, PROFILE_NAMES, PROFILES, type Profile } from "./profiles/index.js";
+export {
+  type ApplyPolicyOptions,
+  applyPolicy,
+  loadPolicy,
+  Policy,
+  PolicyError,
+  PolicySeverity,
+  parsePolicy,
+  policyJsonSchema,
+  RulePolicy,
+  Waiver,
+} from "./policy.js";
+export {
+  DiffUsageError,
+  getProfile,
+  PROFILE_NAMES,
+  PROFILES,
+  type Profile,
+  type ProfileOptions,
+} from "./profiles/index.js";
+export { KERNEL_SPECIAL_SECTIONS, specialSectionTable } from "./profiles/kernel/tables/index.js";
 export * from "./report.js";
 export { RULE_IDS, RULES, type RuleId, type RuleInfo, ruleInfo } from "./rules/catalogue.js";
+export * from "./tree-report.js";
+export {
+  diffTrees,
+  type InputKind,
+  inputKind,
+  type ObjectSource,
+  type PlannedPair,
+  planTree,
+  type TreeOptions,
+  type TreeProgress,
+} from "./trees.js";
 
 export type DiffInput = ElfFile | Uint8Array | string;
 
 export interface DiffOptions {
   /** The rule set; "general" by default. Unknown names throw `DiffUsageError`. */
   profile?: string;
+  /** A policy (parsed, or the path of a policy file) applied to the report; a bad one throws `PolicyError`. */
+  policy?: Policy | string;
+  /** Today, for waiver expiry; the current date by default. */
+  now?: Date;
+  /**
+   * Kernel profile: special-section entry sizes in bytes by section name, overriding the built-in table of
+   * the object's architecture (`--special-section-size NAME=BYTES`). Other profiles refuse it.
+   */
+  specialSectionSizes?: Readonly<Record<string, number>>;
 }
 
 /**
  * Compares an original and a patched build of one ELF object and decides whether the change can be applied
  * by replacing functions. Inputs are parsed files, bytes, or paths. Malformed inputs throw `ElfError`;
- * incompatible inputs and unknown profiles throw `DiffUsageError`.
+ * incompatible inputs and unknown profiles throw `DiffUsageError`; a bad policy throws `PolicyError`.
  */
 export function diffObjects(original: DiffInput, patched: DiffInput, options: DiffOptions = {}): Report {
   const profile = getProfile(options.profile ?? "general");
+  const hooks = profileHooks(
+    profile,
+    options.specialSectionSizes ? { specialSectionSizes: options.specialSectionSizes } : {},
+  );
+  const policy = typeof options.policy === "string" ? loadPolicy(options.policy) : options.policy;
   const o = load(original, "original");
   const p = load(patched, "patched");
   if (o.machine !== p.machine) {
@@ -42,7 +89,9 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
       "one object is 32-bit and the other 64-bit: compare two builds of the same object",
     );
   }
-  return buildReport(analyse(new ObjectView(o), new ObjectView(p)), profile);
+  const analysis = analyse(new ObjectView(o, profile.view), new ObjectView(p, profile.view), hooks);
+  const report = locateFindings(buildReport(analysis, profile), analysis);
+  return policy ? applyPolicy(report, policy, options.now ? { now: options.now } : {}) : report;
 }
 
 function load(x: DiffInput, which: string): ElfFile {

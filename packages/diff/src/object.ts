@@ -25,6 +25,14 @@ import { type ParsedName, parseName } from "./correlate/names.js";
 
 export type EntityKind = "function" | "data";
 
+/** What a profile changes in how one build is read (see `Profile.view`). */
+export interface ViewOptions {
+  /** Symbols defined in these sections are not listed (metadata such as `.modinfo` strings). */
+  readonly unlisted?: (sectionName: string, symbol: ElfSymbol) => boolean;
+  /** Objects defined in these sections are never paired by name, like compiler-made statics. */
+  readonly neverCorrelated?: (sectionName: string, symbol: ElfSymbol) => boolean;
+}
+
 export interface Entity {
   /** Position in `ObjectView.entities`. */
   readonly index: number;
@@ -135,7 +143,7 @@ export class ObjectView {
   #data: (Uint8Array | undefined)[] = [];
   #symbols: readonly ElfSymbol[];
 
-  constructor(elf: ElfFile) {
+  constructor(elf: ElfFile, options: ViewOptions = {}) {
     this.elf = elf;
     this.machine = elf.machine;
     this.arch = archTable(elf.machine);
@@ -149,8 +157,11 @@ export class ObjectView {
       if (!kind) continue;
       const common = sym.shndx === SHN_COMMON;
       if (!common && !definedInSection(sym)) continue;
-      const name = parseName(sym.name);
+      let name = parseName(sym.name);
       if (name.hidden) continue;
+      const home = common ? "COMMON" : (elf.sections[sym.shndx]?.name ?? "");
+      if (options.unlisted?.(home, sym)) continue;
+      if (!name.compilerMade && options.neverCorrelated?.(home, sym)) name = { ...name, compilerMade: true };
       let section = common ? -1 : sym.shndx;
       let start = common ? 0 : Number(sym.value);
       if (kind === "function" && elf.machine === EM_ARM) start &= ~1;

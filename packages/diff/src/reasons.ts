@@ -41,5 +41,11 @@ export function reasonText(d: ReasonDetail, kind: EntityKind): string {
     .with({ kind: "symbol-type" }, (x) => `symbol type changed from ${x.original} to ${x.patched}`)
     .with({ kind: "signature" }, (x) => `signature changed: ${x.original} → ${x.patched}`)
     .with({ kind: "static-local-dropped" }, (x) => `no longer uses its static local ${x.variable}`)
+    .with({ kind: "special-section-entry" }, (x) => {
+      const at = `its ${x.section} entry at +0x${x.offset.toString(16)}`;
+      if (x.change === "added") return `${at} is new${x.patched ? ` (${x.patched})` : ""}`;
+      if (x.change === "removed") return `${at} is gone${x.original ? ` (${x.original})` : ""}`;
+      return `${at} changed${x.original && x.patched ? ` (${x.original} → ${x.patched})` : ""}`;
+    })
     .exhaustive();
 }

@@ -66,8 +66,34 @@ export const ReasonDetail = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("symbol-type"), original: z.string(), patched: z.string() }),
   z.object({ kind: z.literal("signature"), original: z.string(), patched: z.string() }),
   z.object({ kind: z.literal("static-local-dropped"), variable: z.string() }),
+  z.object({
+    kind: z.literal("special-section-entry"),
+    section: z.string().describe("the special section (`__jump_table`, `__ex_table`, ...)"),
+    offset: z.number().int().describe("where in the function the entry points"),
+    change: z.enum(["added", "removed", "changed"]),
+    original: z.string().optional().describe("what the original's entry says"),
+    patched: z.string().optional(),
+  }),
 ]);
 export type ReasonDetail = z.infer<typeof ReasonDetail>;
+
+/**
+ * A difference between two builds of a function that the profile discounted (the function stays unchanged):
+ * kernel `__LINE__` immediates and `__bug_table` lines, a profiling entry present on one side only, entries
+ * in sections with no run-time effect on the code (`.discard.*`, `__ksymtab*`).
+ */
+export const IgnoredDifference = z.object({
+  why: z.enum(["line-number-only", "profiling-entry", "special-section-entry"]),
+  message: z.string(),
+  section: z
+    .string()
+    .optional()
+    .describe("the section the difference is in (the code, or a special section)"),
+  offset: z.number().int().optional().describe("offset from the start of the function"),
+  original: z.string().optional(),
+  patched: z.string().optional(),
+});
+export type IgnoredDifference = z.infer<typeof IgnoredDifference>;
 
 export const SymbolEntry = z.object({
   name: z
@@ -88,6 +114,11 @@ export const SymbolEntry = z.object({
   compilerGenerated: z.boolean().optional().describe("made by the compiler, not named in the source"),
   size: z.number().int().optional(),
   binding: z.string().optional(),
+  ignored: z.boolean().optional().describe("a policy ignores it: its findings are dropped"),
+  ignoredDifferences: z
+    .array(IgnoredDifference)
+    .optional()
+    .describe("differences the profile discounted for this (unchanged) function, and why"),
 });
 export type SymbolEntry = z.infer<typeof SymbolEntry>;
 
@@ -222,6 +253,14 @@ export const Finding = z.object({
   section: z.string().optional(),
   type: z.string().optional(),
   help: z.string().optional(),
+  location: z
+    .object({ file: z.string(), line: z.number().int().positive().optional() })
+    .optional()
+    .describe("where DWARF declares the symbol or type the finding is about (patched build first)"),
+  waived: z
+    .object({ reason: z.string(), expires: z.string().optional() })
+    .optional()
+    .describe("set when a policy waiver covers the finding: it stays listed but no longer counts"),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -238,6 +277,7 @@ export const Summary = z.object({
   types: counts,
   errors: z.number().int(),
   warnings: z.number().int(),
+  waived: z.number().int().optional().describe("findings a policy waived (not in errors/warnings)"),
 });
 export type Summary = z.infer<typeof Summary>;
 

@@ -1,51 +1,146 @@
-import { DiffUsageError, diffObjects, type Report } from "@elfdelta/diff";
-import { UsageError } from "../errors.js";
-import { renderDiffMarkdown } from "../render/diff-markdown.js";
-import { renderDiffText } from "../render/diff-text.js";
+import { writeFileSync } from "node:fs";
+import {
+  type DiffOptions,
+  DiffUsageError,
+  diffObjects,
+  diffTrees,
+  inputKind,
+  isComparedPair,
+  loadPolicy,
+  type Report,
+  type TreeReport,
+} from "@elfdelta/diff";
+import { OutputError, UsageError } from "../errors.js";
+import { renderDiffMarkdown, renderTreeMarkdown } from "../render/diff-markdown.js";
+import { renderSarif } from "../render/diff-sarif.js";
+import { renderDiffText, renderTreeText } from "../render/diff-text.js";
+import { terminalProgress } from "../render/progress.js";
+import { type ColorWhen, chooseStyle } from "../render/style.js";
+import { VERSION } from "../version.js";
+
+export const DIFF_FORMATS = ["text", "json", "sarif", "markdown"] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export interface DiffCommandOptions {
   format: string;
   profile: string;
   policy?: string;
+  output?: string;
+  color?: ColorWhen;
+  quiet?: boolean;
+  failOn?: "error" | "warning";
+  jobs?: string;
 }
 
-/** Exit code of a report: 0 when the patch is safe, 1 when it is unsupported. */
-export function exitCodeOf(r: Report): number {
-  return r.verdict === "unsupported" ? 1 : 0;
+export type FailOn = "error" | "warning";
+
+/**
+ * Exit code of one report for the gate: 1 when the patch is unsupported, or when `failOn` is "warning" and a
+ * warning was not waived; 0 otherwise.
+ */
+export function exitCodeOf(r: Report, failOn: FailOn = "error"): number {
+  if (r.verdict === "unsupported") return 1;
+  if (failOn === "warning" && r.findings.some((f) => f.severity === "warning" && !f.waived)) return 1;
+  return 0;
+}
+
+/** Exit code of a tree: 2 when a pair could not be compared, else 1 when any pair fails the gate, else 0. */
+export function treeExitCode(t: TreeReport, failOn: FailOn = "error"): number {
+  if (t.summary.errors > 0) return 2;
+  return t.pairs.some((p) => isComparedPair(p) && exitCodeOf(p, failOn) === 1) ? 1 : 0;
 }
 
 /**
- * `elfdelta diff ORIGINAL PATCHED`: builds the report and renders it. Input errors surface as the reader's
- * ElfError, command-line errors as UsageError (both exit 2 in main.ts).
+ * `elfdelta diff ORIGINAL PATCHED`: two objects, two archives or two build directories. Builds the report(s),
+ * renders them, writes them to stdout or `--output`, and returns the exit code. Input errors surface as the
+ * reader's ElfError, command-line errors as UsageError, policy errors as PolicyError (all exit 2 in main.ts);
+ * in a tree, a pair that cannot be compared is reported in its entry and on stderr, and the exit code is 2.
  */
-export function diffCommand(
+export async function diffCommand(
   original: string,
   patched: string,
   opts: DiffCommandOptions,
-): { output: string; exitCode: number } {
-  if (opts.policy !== undefined) {
-    throw new UsageError("--policy is not supported yet: policy files come with a later version of elfdelta");
+  /** More of the library's options, as parsed from the command line (e.g. the kernel profile's). */
+  extra: Omit<DiffOptions, "profile" | "policy"> = {},
+): Promise<number> {
+  if (!(DIFF_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new UsageError(`unknown format '${opts.format}' (${DIFF_FORMATS.join(", ")})`);
   }
-  if (opts.format === "sarif") {
-    throw new UsageError(
-      "--format sarif is not supported yet; use --format json (the schema is in packages/diff/schema)",
-    );
+  const format = opts.format as DiffFormat;
+  const failOn: FailOn = opts.failOn ?? "error";
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    throw new UsageError(`--jobs wants a whole number of at least 1, not '${opts.jobs}'`);
   }
-  if (opts.format !== "text" && opts.format !== "json" && opts.format !== "markdown") {
-    throw new UsageError(`unknown format '${opts.format}' (text, json, markdown)`);
-  }
-  let report: Report;
+  const policy = opts.policy !== undefined ? loadPolicy(opts.policy) : undefined;
+  const options: DiffOptions = { ...extra, profile: opts.profile, ...(policy ? { policy } : {}) };
+
+  let result: Report | TreeReport;
+  let exitCode: number;
   try {
-    report = diffObjects(original, patched, { profile: opts.profile });
+    if (inputKind(original) === "object" && inputKind(patched) === "object") {
+      result = diffObjects(original, patched, options);
+      exitCode = exitCodeOf(result, failOn);
+    } else {
+      const showProgress =
+        !!process.stderr.isTTY && !opts.quiet && (format === "text" || format === "markdown");
+      const progress = showProgress ? terminalProgress(process.stderr) : undefined;
+      try {
+        result = await diffTrees(original, patched, {
+          ...options,
+          ...(jobs !== undefined ? { jobs } : {}),
+          ...(progress ? { onProgress: (p) => progress.update(p.done, p.total, p.name) } : {}),
+        });
+      } finally {
+        progress?.end();
+      }
+      exitCode = treeExitCode(result, failOn);
+      for (const p of result.pairs) {
+        if (isComparedPair(p) || p.status !== "error") continue;
+        const e = p.error;
+        const where = e.offset !== undefined ? ` at offset ${e.offset} (0x${e.offset.toString(16)})` : "";
+        process.stderr.write(`elfdelta: ${e.file ?? p.name}: ${e.message}${where}\n`);
+      }
+    }
   } catch (e) {
     if (e instanceof DiffUsageError) throw new UsageError(e.message);
     throw e;
   }
-  const output =
-    opts.format === "json"
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : opts.format === "markdown"
-        ? renderDiffMarkdown(report)
-        : renderDiffText(report);
-  return { output, exitCode: exitCodeOf(report) };
+
+  const style = chooseStyle(
+    opts.color ?? "auto",
+    process.env,
+    !!process.stdout.isTTY,
+    opts.output !== undefined,
+  );
+  const view = { style, quiet: !!opts.quiet, failOnWarning: failOn === "warning" };
+  const tree = "pairs" in result;
+  let output: string;
+  switch (format) {
+    case "json":
+      output = `${JSON.stringify(result, null, 2)}\n`;
+      break;
+    case "sarif":
+      output = renderSarif(result, { cwd: process.cwd(), version: VERSION });
+      break;
+    case "markdown":
+      output = tree
+        ? renderTreeMarkdown(result as TreeReport, view)
+        : renderDiffMarkdown(result as Report, view);
+      break;
+    case "text":
+      output = tree ? renderTreeText(result as TreeReport, view) : renderDiffText(result as Report, view);
+      break;
+  }
+  if (opts.output !== undefined) {
+    try {
+      writeFileSync(opts.output, output);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new OutputError(`cannot write the report: ${code ?? String(e)}`, opts.output);
+    }
+  } else {
+    process.stdout.write(output);
+  }
+  return exitCode;
 }

@@ -133,7 +133,11 @@ function matchAnchors(keys: Keys, o: Entity, p: Entity): Anchor[] | undefined {
     const sa = ov.sectionPoint(ro, i);
     const sb = pv.sectionPoint(rp, j);
     const anchorable =
-      sa && sb && isDataSection(ov, sa.section) && ov.sectionKey(sa.section) === pv.sectionKey(sb.section);
+      sa &&
+      sb &&
+      isDataSection(ov, sa.section) &&
+      ov.sectionKey(sa.section) === pv.sectionKey(sb.section) &&
+      !(soleObject(ov, sa.section) && soleObject(pv, sb.section));
     if (anchorable && sa.x === sb.x) {
       out.push({ section: sa.section, at: sa.at, patchedSection: sb.section, patchedAt: sb.at });
       continue;
@@ -142,6 +146,15 @@ function matchAnchors(keys: Keys, o: Entity, p: Entity): Anchor[] | undefined {
       return undefined;
   }
   return out;
+}
+
+/**
+ * A section holding one object that covers it (an -fdata-sections build): a relocation against it names
+ * that object, it is no anchor for several.
+ */
+function soleObject(view: ObjectView, index: number): boolean {
+  const e = view.entityAt(index, 0);
+  return !!e && e.start === 0 && e.size === (view.section(index)?.size ?? -1);
 }
 
 function isDataSection(view: ObjectView, index: number): boolean {

@@ -1,10 +1,10 @@
 import type { Entity } from "../object.js";
-import type { ReasonDetail } from "../report.js";
 import { explainedByAnchors } from "./anchors.js";
 import { compareRanges } from "./bytes.js";
+import type { ComparisonHooks } from "./hooks.js";
 import type { Keys } from "./keys.js";
 import { type LineEvidence, lineNumberOnly } from "./lines.js";
-import { type Outcome, outcomes, symbolInfoChanges } from "./outcome.js";
+import { type Compared, type Outcome, outcomes, symbolInfoChanges } from "./outcome.js";
 
 /**
  * Functions: paired ones are compared byte for byte with relocation fields masked and relocations matched
@@ -17,6 +17,8 @@ import { type Outcome, outcomes, symbolInfoChanges } from "./outcome.js";
 
 export interface FunctionContext {
   readonly lines?: LineEvidence;
+  /** The profile's refinements (see hooks.ts). */
+  readonly hooks?: ComparisonHooks;
 }
 
 export function compareFunctions(keys: Keys, ctx: FunctionContext = {}): Outcome[] {
@@ -25,7 +27,7 @@ export function compareFunctions(keys: Keys, ctx: FunctionContext = {}): Outcome
   return list;
 }
 
-function compareFunction(keys: Keys, o: Entity, p: Entity, ctx: FunctionContext): ReasonDetail[] {
+function compareFunction(keys: Keys, o: Entity, p: Entity, ctx: FunctionContext): Compared {
   const diff = compareRanges(keys, o, p);
   let details = diff.details;
   if (details.length > 0 && !diff.sizeChanged) {
@@ -35,7 +37,8 @@ function compareFunction(keys: Keys, o: Entity, p: Entity, ctx: FunctionContext)
       if (line) details = [line];
     }
   }
-  return [...details, ...symbolInfoChanges(o, p)];
+  const general = [...details, ...symbolInfoChanges(o, p)];
+  return ctx.hooks?.function ? ctx.hooks.function(o, p, general) : general;
 }
 
 /**

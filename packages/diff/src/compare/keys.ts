@@ -39,7 +39,7 @@ export class Keys {
     if (paired >= 0) return `#${side === "original" ? p.index : paired}`;
     const pe = side === "original" ? this.corr.forward[e.index]! : this.corr.backward[e.index]!;
     if (pe >= 0) return `#${side === "original" ? e.index : pe}`;
-    if (p.name.compilerMade) return `made:${p.name.base}:${this.#madeDigest(side, p)}`;
+    if (p.name.compilerMade) return `made:${p.name.key}:${this.#madeDigest(side, p)}`;
     return `${side === "original" ? "o" : "p"}:${p.kind}:${p.name.raw}`;
   }
 

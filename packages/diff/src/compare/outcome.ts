@@ -1,7 +1,7 @@
 import { symbolBindNames, symbolTypeNames } from "@elfdelta/elf";
 import type { PairingMethod } from "../correlate/symbols.js";
 import type { Entity, EntityKind } from "../object.js";
-import type { ReasonDetail, Status } from "../report.js";
+import type { IgnoredDifference, ReasonDetail, Status } from "../report.js";
 import type { Keys } from "./keys.js";
 
 /** What the comparison decided for one symbol (a function or a data object) of either build. */
@@ -12,7 +12,12 @@ export interface Outcome {
   readonly patched?: Entity;
   readonly details: ReasonDetail[];
   readonly pairing?: PairingMethod;
+  /** Differences a profile discounted (the pair stays unchanged): what they were and why. */
+  readonly ignored?: IgnoredDifference[];
 }
+
+/** What comparing a pair found: the details that stand (none: unchanged), and the discounted ones. */
+export type Compared = ReasonDetail[] | { details: ReasonDetail[]; ignored: IgnoredDifference[] };
 
 /** Binding and symbol-type differences of a pair (a global made static, a function made an object). */
 export function symbolInfoChanges(o: Entity, p: Entity): ReasonDetail[] {
@@ -38,7 +43,7 @@ export function typeName(t: number): string {
 export function outcomes(
   keys: Keys,
   kind: EntityKind,
-  compare: (o: Entity, p: Entity) => ReasonDetail[],
+  compare: (o: Entity, p: Entity) => Compared,
 ): Outcome[] {
   const ov = keys.view("original");
   const pv = keys.view("patched");
@@ -49,7 +54,8 @@ export function outcomes(
       out.push({ kind, status: "removed", original: o, details: [] });
       continue;
     }
-    const details = compare(o, p);
+    const found = compare(o, p);
+    const details = Array.isArray(found) ? found : found.details;
     const r: { -readonly [K in keyof Outcome]: Outcome[K] } = {
       kind,
       status: details.length > 0 ? "changed" : "unchanged",
@@ -59,6 +65,7 @@ export function outcomes(
     };
     const pairing = keys.corr.method[o.index];
     if (pairing) r.pairing = pairing;
+    if (!Array.isArray(found) && found.ignored.length > 0) r.ignored = found.ignored;
     out.push(r);
   }
   for (const p of kind === "function" ? pv.functions : pv.data) {

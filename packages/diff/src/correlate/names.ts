@@ -50,6 +50,20 @@ const COMPILER_STATICS: ReadonlySet<string> = new Set([
   "__const",
 ]);
 const COMPILER_STATIC_PREFIXES = ["__UNIQUE_ID_", "__compound_literal"];
+/**
+ * The macro-made statics among them, which clang names `function.variable` (`rate_a._rs`,
+ * `probe.__already_done`, `init.__key`): compiler-made whatever function they are in.
+ */
+const MACRO_STATICS: ReadonlySet<string> = new Set([
+  "__key",
+  "__warned",
+  "__already_done",
+  "__func__",
+  "__FUNCTION__",
+  "__PRETTY_FUNCTION__",
+  "_rs",
+  "__print_once",
+]);
 
 export interface ParsedName {
   /** The symbol name as stored. */
@@ -118,7 +132,7 @@ export function parseName(raw: string): ParsedName {
       inner.push(t);
     }
   }
-  const compilerMade = isCompilerStaticBase(base);
+  const compilerMade = isCompilerStaticBase(base) || (inner.length > 0 && MACRO_STATICS.has(inner[0]!));
   const key = [base, ...inner, ...clones].join(".");
   return { raw, base, clones, inner, numbered, privatised, compilerMade, hidden, key };
 }

@@ -1,5 +1,6 @@
 import { STB } from "@elfdelta/elf";
 import type { Entity, ObjectView } from "../object.js";
+import { parseName } from "./names.js";
 
 /**
  * Static local variables. GCC names them `var.N` (N renumbered whenever another static appears earlier in
@@ -51,6 +52,22 @@ export function describeStatic(view: ObjectView, e: Entity, hints?: OwnerHints):
   if (hinted !== undefined) return { variable: e.name.base, owner: hinted, users, ownerFrom: "dwarf" };
   if (users.length === 1) return { variable: e.name.base, owner: users[0]!, users, ownerFrom: "users" };
   return { variable: e.name.base, users, ownerFrom: "none" };
+}
+
+/**
+ * A compiler- or macro-made static (`CSWTCH.4`, `__func__.1`, `_rs.2`, clang's `rate_a._rs`): never paired,
+ * but described like a static local so that the report can say which function it belongs to.
+ */
+export function describeMadeStatic(view: ObjectView, e: Entity, hints?: OwnerHints): StaticLocal {
+  // clang names macro statics `function.variable`; GCC `variable.N`, and CSWTCH/__func__ have no DIE.
+  if (e.name.inner.length > 0 && !parseName(e.name.base).compilerMade) return describeStatic(view, e, hints);
+  const s = describeStatic(view, e, hints);
+  if (s.ownerFrom !== "name") return s;
+  // `switch.table.mapper`, `__const.f.x`: the name is not function.variable.
+  const { users } = s;
+  return users.length === 1
+    ? { variable: e.name.base, owner: users[0]!, users, ownerFrom: "users" }
+    : { variable: e.name.base, users, ownerFrom: "none" };
 }
 
 /** The key two builds' static locals must share to pair. */

@@ -1,7 +1,15 @@
+import { STB } from "@elfdelta/elf";
 import type { Entity, ObjectView } from "../object.js";
 import { childKind, parentKey } from "./names.js";
 import { correlateSections, type SectionCorrelation } from "./sections.js";
-import { describeStatic, isStaticLocal, type OwnerHints, type StaticLocal, staticKey } from "./statics.js";
+import {
+  describeMadeStatic,
+  describeStatic,
+  isStaticLocal,
+  type OwnerHints,
+  type StaticLocal,
+  staticKey,
+} from "./statics.js";
 
 /**
  * How a pair was found:
@@ -26,7 +34,7 @@ export interface Correlation {
   /** Per side: entity index → the function it is a `.cold`/`.part` piece of, or -1. */
   readonly parentOriginal: Int32Array;
   readonly parentPatched: Int32Array;
-  /** Per side: entity index → static-local description (static locals only). */
+  /** Per side: entity index → static-local description (static locals and compiler-made local statics). */
   readonly staticsOriginal: ReadonlyMap<number, StaticLocal>;
   readonly staticsPatched: ReadonlyMap<number, StaticLocal>;
   readonly sections: SectionCorrelation;
@@ -78,8 +86,13 @@ export function correlate(
   ): void => {
     for (const e of view.entities) {
       // Compiler-made statics (__func__, CSWTCH, __key, ...) are never paired: their numbers say nothing
-      // about which old one a new one is. References to them compare by content (see Keys).
-      if (e.name.compilerMade) continue;
+      // about which old one a new one is. References to them compare by content (see Keys). They are still
+      // described, so that the report can name the function they belong to.
+      if (e.name.compilerMade) {
+        if (e.kind === "data" && e.symbol.bind === STB.LOCAL)
+          out.set(e.index, describeMadeStatic(view, e, hints));
+        continue;
+      }
       if (isStaticLocal(e)) {
         const s = describeStatic(view, e, hints);
         out.set(e.index, s);

@@ -112,6 +112,49 @@ export const RULES = {
     title: "nothing changed",
     help: "The two objects have the same functions and data; there is nothing to patch.",
   },
+  "waiver-expired": {
+    id: "waiver-expired",
+    severity: "error",
+    title: "a policy waiver has expired",
+    help: "The waiver no longer applies, so the findings it covered count again. Fix what it waived, or review the waiver and give it a new `expires` date.",
+  },
+  // The kernel profile (profiles/kernel/).
+  "no-patchable-entry": {
+    id: "no-patchable-entry",
+    severity: "error",
+    title: "a changed function has no profiling entry (notrace)",
+    help: "Kernel live patches redirect a function through its ftrace entry (the __fentry__/_mcount call or the patchable nops); a notrace function in the running kernel has none. Patch its callers instead, so that they call the new code.",
+  },
+  "jump-label-module-key": {
+    id: "jump-label-module-key",
+    severity: "error",
+    title: "a jump label or static call in patched code uses a key defined elsewhere",
+    help: "The patch module's __jump_table and .static_call_sites entries must name their keys when the module is loaded; a key of another module (or of vmlinux, when patching a module) cannot be resolved then. Use a plain condition or a direct call in the patched function instead.",
+  },
+  "ppc64-sibling-call": {
+    id: "ppc64-sibling-call",
+    severity: "error",
+    title: "ppc64: a patched function makes a sibling call to a global function",
+    help: "The patch module has its own TOC: a tail call (b, not bl) out of it reaches the kernel's function without restoring r2. Prevent the tail call in the patched function (for example with a barrier after the call), so that the compiler emits bl and a TOC restore.",
+  },
+  "exported-symbol-changed": {
+    id: "exported-symbol-changed",
+    severity: "error",
+    title: "an exported function's interface changed",
+    help: "Modules already loaded are bound to the old prototype, symbol and export; they would call the new code with the old interface. Keep the exported interface and add a new function for the new one.",
+  },
+  "export-added": {
+    id: "export-added",
+    severity: "warning",
+    title: "the patched build exports a function the running kernel does not",
+    help: "A live patch cannot add an entry to the running kernel's symbol tables: modules cannot bind to the new export. The function's code is patched as usual.",
+  },
+  "special-section-size-mismatch": {
+    id: "special-section-size-mismatch",
+    severity: "error",
+    title: "a special section does not fit its entry size",
+    help: "The entry size the kernel profile uses for this section and architecture does not match the object (another kernel version?): its entries cannot be attributed to functions. Give the right size with --special-section-size NAME=BYTES.",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

@@ -1,0 +1,116 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ElfError } from "@elfdelta/elf";
+import { describe, expect, it } from "vitest";
+import {
+  type ComparedPair,
+  DiffUsageError,
+  diffOutputJsonSchema,
+  diffTrees,
+  isComparedPair,
+  planTree,
+  TreeReport,
+} from "../src/index.js";
+import { writeArchive } from "./archive.js";
+
+const SCHEMA = new URL("../schema/diff-output.schema.json", import.meta.url);
+const obj = (name: string, side: "orig" | "patched") =>
+  new URL(`../../../test-objects/out/x86_64-gcc/scenarios/${name}/${side}.fs.o`, import.meta.url).pathname;
+
+function place(root: string, rel: string, from: string): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  copyFileSync(from, join(root, rel));
+}
+
+/** orig/ and patched/ build directories: a safe pair, an unsafe pair in a subdirectory, one object per side only, a truncated object. */
+function buildDirs(): { a: string; b: string } {
+  const root = mkdtempSync(join(tmpdir(), "elfdelta-tree-"));
+  const a = join(root, "orig");
+  const b = join(root, "patched");
+  place(a, "net/new-fn.o", obj("new-function", "orig"));
+  place(b, "net/new-fn.o", obj("new-function", "patched"));
+  place(a, "core/conn.o", obj("struct-member-inserted-middle", "orig"));
+  place(b, "core/conn.o", obj("struct-member-inserted-middle", "patched"));
+  place(a, "old.o", obj("body-change", "orig"));
+  place(b, "fresh.o", obj("body-change", "patched"));
+  writeFileSync(join(a, "cut.o"), readFileSync(obj("body-change", "orig")).subarray(0, 3000));
+  place(b, "cut.o", obj("body-change", "patched"));
+  writeFileSync(join(a, "README"), "not an object: skipped\n");
+  return { a, b };
+}
+
+describe("diffTrees", () => {
+  it("has the JSON Schema of its output committed and up to date (regenerate: pnpm --filter @elfdelta/diff schema)", () => {
+    const committed = JSON.parse(readFileSync(SCHEMA, "utf8")) as unknown;
+    expect(committed).toEqual(JSON.parse(JSON.stringify(diffOutputJsonSchema())));
+  });
+
+  it("pairs two build directories by relative path, on worker threads", async () => {
+    const { a, b } = buildDirs();
+    const progress: string[] = [];
+    const t = await diffTrees(a, b, { jobs: 2, onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    TreeReport.parse(t);
+    expect(t.kind).toBe("directory");
+    const by = new Map(t.pairs.map((p) => [p.name, p]));
+    expect([...by.keys()]).toEqual(["core/conn.o", "cut.o", "fresh.o", "net/new-fn.o", "old.o"]);
+    expect((by.get("core/conn.o") as ComparedPair).verdict).toBe("unsupported");
+    expect((by.get("net/new-fn.o") as ComparedPair).verdict).toBe("safe");
+    expect(by.get("fresh.o")).toEqual({ name: "fresh.o", status: "new", patched: join(b, "fresh.o") });
+    expect(by.get("old.o")).toEqual({ name: "old.o", status: "removed", original: join(a, "old.o") });
+    expect(by.get("cut.o")).toMatchObject({ status: "error", error: { file: join(a, "cut.o") } });
+    expect(t.summary).toMatchObject({
+      pairs: 5,
+      compared: 2,
+      safe: 1,
+      unsupported: 1,
+      new: 1,
+      removed: 1,
+      errors: 1,
+      verdict: "unsupported",
+    });
+    expect(progress).toEqual(["1/3", "2/3", "3/3"]);
+  });
+
+  it("gives the same reports in this thread and on workers", async () => {
+    const { a, b } = buildDirs();
+    const one = await diffTrees(a, b, { jobs: 1 });
+    const many = await diffTrees(a, b, { jobs: 3 });
+    expect(many).toEqual(one);
+  });
+
+  it("pairs archive members by name, and duplicates by position", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "elfdelta-ar-"));
+    const read = (n: string, s: "orig" | "patched") => readFileSync(obj(n, s));
+    writeArchive(join(dir, "orig.a"), [
+      ["conn.o", read("struct-member-inserted-middle", "orig")],
+      ["dup.o", read("new-function", "orig")],
+      ["dup.o", read("struct-member-inserted-middle", "orig")],
+      ["gone.o", read("body-change", "orig")],
+    ]);
+    writeArchive(join(dir, "patched.a"), [
+      ["dup.o", read("new-function", "patched")],
+      ["conn.o", read("struct-member-inserted-middle", "patched")],
+      ["dup.o", read("struct-member-inserted-middle", "patched")],
+    ]);
+    const t = await diffTrees(join(dir, "orig.a"), join(dir, "patched.a"), { jobs: 2 });
+    expect(t.kind).toBe("archive");
+    const names = t.pairs.map((p) => [p.name, isComparedPair(p) ? p.verdict : p.status]);
+    expect(names).toEqual([
+      ["conn.o", "unsupported"],
+      ["dup.o", "safe"],
+      ["dup.o[2]", "unsupported"],
+      ["gone.o", "removed"],
+    ]);
+    const dup = t.pairs[1] as ComparedPair;
+    expect(dup.original.path).toBe(`${join(dir, "orig.a")}(dup.o)`);
+  });
+
+  it("throws typed errors for inputs it cannot use", async () => {
+    const { a } = buildDirs();
+    await expect(diffTrees(a, obj("new-function", "orig"))).rejects.toBeInstanceOf(DiffUsageError);
+    await expect(diffTrees(a, join(a, "nope"))).rejects.toBeInstanceOf(ElfError);
+    await expect(diffTrees(a, a, { profile: "nope" })).rejects.toBeInstanceOf(DiffUsageError);
+    expect(() => planTree(join(a, "nope"), a)).toThrow(ElfError);
+  });
+});
