@@ -256,14 +256,24 @@ function functionEntry(info: DwarfInfo, sp: Subprogram): FunctionEntry {
 /** The JSON report of one file's DWARF (validated against `TypesReportSchema`). */
 export function typesReport(info: DwarfInfo): TypesReport {
   const types: TypeEntry[] = [];
-  // The same type appears once per compilation unit (and once per COMDAT type unit): list it once.
-  const seen = new Set<string>();
+  // The same type appears once per compilation unit (and once per COMDAT type unit): list it once. Only
+  // entries whose kind and name were seen before need the full comparison.
+  const seen = new Map<string, (TypeEntry | string)[]>();
   for (const t of info.types.values()) {
     const e = typeEntry(info, t);
     if (!e) continue;
-    const key = JSON.stringify(e);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const name = `${e.kind} ${e.name}`;
+    const same = seen.get(name);
+    if (same === undefined) {
+      seen.set(name, [e]);
+    } else {
+      // Serialise lazily: most names occur once.
+      const keys = same.map((x) => (typeof x === "string" ? x : JSON.stringify(x)));
+      const key = JSON.stringify(e);
+      if (keys.includes(key)) continue;
+      keys.push(key);
+      seen.set(name, keys);
+    }
     types.push(e);
   }
   const functionNames = new Map<string, string>();

@@ -77,7 +77,14 @@ export function compareRanges(keys: Keys, o: Entity, p: Entity): RangeDiff {
     if (firstReloc < 0) firstReloc = n;
     const a = oRefs[firstReloc];
     const b = pRefs[firstReloc];
-    if (a && b && a.offset === b.offset && a.type === b.type && a.target.kind !== "chunk") {
+    if (
+      a &&
+      b &&
+      a.offset === b.offset &&
+      a.type === b.type &&
+      a.target.kind !== "chunk" &&
+      madeKey(a) === undefined
+    ) {
       details.push({ kind: "relocation", offset: a.offset, type: a.type, original: a.text, patched: b.text });
     }
     const refs = referenceChanges(oRefs, pRefs);
@@ -183,7 +190,8 @@ function referenceChanges(oRefs: readonly Ref[], pRefs: readonly Ref[]): ReasonD
   for (const [k, v] of om) if (!pm.has(k)) removed.push(v.ref);
   const out: ReasonDetail[] = [];
   // Unnamed data (a jump table, a TOC entry) that is there in both builds with other contents.
-  const chunkSection = (r: Ref) => (r.target.kind === "chunk" ? r.sectionKey : undefined);
+  // Compiler-made statics (CSWTCH, _rs, __func__) are never paired: the same one with other contents.
+  const chunkSection = (r: Ref) => (r.target.kind === "chunk" ? r.sectionKey : madeKey(r));
   for (let i = 0; i < added.length; i++) {
     const sk = chunkSection(added[i]!);
     if (sk === undefined) continue;
@@ -211,6 +219,13 @@ function referenceChanges(oRefs: readonly Ref[], pRefs: readonly Ref[]): ReasonD
     out.push({ kind: "reference-removed", target: r.text });
   }
   return out;
+}
+
+/** For a reference to a compiler-made static: its name without numbers (`CSWTCH`, `rate_a._rs`). */
+function madeKey(r: Ref): string | undefined {
+  return r.target.kind === "entity" && r.target.entity.name.compilerMade
+    ? `made:${r.target.entity.name.key}`
+    : undefined;
 }
 
 /** A target as a person reads it: a symbol name, a quoted string, a section and offset. */

@@ -36,7 +36,8 @@ export function refineFunction(
     }
   }
   const entries = compareEntries(pair, o, p, toggled ? po : undefined, toggled ? pp : undefined);
-  details.push(...entries.details);
+  // Changed by its entries: the code differences the profile would have discounted still explain it.
+  if (entries.details.length > 0) return { details: [...general, ...entries.details], ignored: [] };
   if (details.length > 0) return { details, ignored: [] };
   return { details, ignored: [...ignored, ...entries.ignored] };
 }

@@ -90,5 +90,13 @@ export function profilingEntry(
     return { offset: t.ownerOffset, length: 4 * n, what: `${n} patchable nop${n === 1 ? "" : "s"}` };
   }
   const t = tables[0];
-  return t ? { offset: t.ownerOffset, length: 0, what: `an entry in ${t.table}` } : undefined;
+  if (t) return { offset: t.ownerOffset, length: 0, what: `an entry in ${t.table}` };
+  // -fpatchable-function-entry=N,M with M > 0 (arm64 CALL_OPS): the table points M nops before the
+  // symbol, at no function; the N - M nops after it start the function.
+  if (nop !== undefined && view.elf.sectionByName("__patchable_function_entries")) {
+    let n = 0;
+    while (4 * (n + 1) <= code.length && word32(code, 4 * n, le) === nop) n++;
+    if (n > 0) return { offset: 0, length: 4 * n, what: `${n} patchable nop${n === 1 ? "" : "s"}` };
+  }
+  return undefined;
 }
