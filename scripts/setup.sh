@@ -9,7 +9,7 @@ PNPM_VERSION=12.4.2
 # Debian packages the tests use: reference readers (llvm-readobj-19, readelf, pahole), compilers that built
 # test-objects/ (only needed to regenerate them), and the cross libc.a archives used as real-world corpus.
 DEBIAN_PACKAGES=(
-  llvm-19 binutils pahole elfutils zstd
+  llvm-19 lld-19 binutils pahole elfutils zstd
   libc6-dev-i386-cross libc6-dev-armhf-cross libc6-dev-arm64-cross libc6-dev-ppc64el-cross
   libc6-dev-ppc64-cross libc6-dev-s390x-cross libc6-dev-riscv64-cross libc6-dev
 )

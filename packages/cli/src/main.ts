@@ -2,7 +2,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { type DiffCommandOptions, diffCommand } from "./commands/diff.js";
 import { dumpPath } from "./commands/dump.js";
 import { SCHEMA_NAMES, schemaCommand } from "./commands/schema.js";
-import { typesCommand } from "./commands/types.js";
+import { typesCommand, typesHelpText } from "./commands/types.js";
 import { errorLine, toErrorReport, UsageError } from "./errors.js";
 import { renderDumpOutputText } from "./render/dump-text.js";
 import { VERSION } from "./version.js";
@@ -69,10 +69,7 @@ export function buildProgram(): Command {
     )
     .argument("<file>", "an ELF object with debug information (-g)")
     .addOption(formatOption(["text", "json"], "text"))
-    .addHelpText(
-      "after",
-      "\nExample:\n  $ elfdelta types --format text foo.o   # pahole-style layouts with holes marked",
-    )
+    .addHelpText("after", typesHelpText)
     .action((file: string, opts: { format: Format }) => {
       process.stdout.write(typesCommand(file, opts));
     });

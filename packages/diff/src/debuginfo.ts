@@ -24,15 +24,14 @@ export type DebugLoad =
 export function loadDebugInfo(view: ObjectView, label: string): DebugLoad {
   const hasInfo = view.elf.sections.some((s) => s.name === ".debug_info" || s.name === ".zdebug_info");
   if (!hasInfo) return { ok: false, problem: `the ${label} object has no .debug_info` };
-  let info: DwarfInfo;
   try {
-    info = readDwarf(view.elf);
+    // Indexing is inside the try: readDwarf builds subprograms and variables lazily, so their errors surface here.
+    return { ok: true, debug: indexDebugInfo(view, readDwarf(view.elf)) };
   } catch (e) {
     if (e instanceof ElfError)
       return { ok: false, problem: `the ${label} object's DWARF is unreadable: ${e.describe()}` };
     throw e;
   }
-  return { ok: true, debug: indexDebugInfo(view, info) };
 }
 
 export function indexDebugInfo(view: ObjectView, info: DwarfInfo): DebugInfo {

@@ -40,14 +40,17 @@ export function readArchive(bytes: Uint8Array): Archive {
   while (o < bytes.length) {
     if (bytes.length - o === 1 && bytes[o] === 0x0a) break; // trailing pad byte
     if (o + HDR > bytes.length) fail("bad-archive", "archive member header is truncated", o);
-    if (bytes[o + 58] !== 0x60 || bytes[o + 59] !== 0x0a) fail("bad-archive", "archive member header has a bad terminator", o + 58);
+    if (bytes[o + 58] !== 0x60 || bytes[o + 59] !== 0x0a)
+      fail("bad-archive", "archive member header has a bad terminator", o + 58);
     const rawName = ascii(bytes, o, 16).trimEnd();
     const sizeText = ascii(bytes, o + 48, 10).trim();
-    if (!/^\d+$/.test(sizeText)) fail("bad-archive", `archive member size '${sizeText}' is not a number`, o + 48);
+    if (!/^\d+$/.test(sizeText))
+      fail("bad-archive", `archive member size '${sizeText}' is not a number`, o + 48);
     let size = Number(sizeText);
     let dataOffset = o + HDR;
     let name = rawName;
-    const special = rawName === "/" || rawName === "/SYM64/" || rawName === "//" || rawName.startsWith("__.SYMDEF");
+    const special =
+      rawName === "/" || rawName === "/SYM64/" || rawName === "//" || rawName.startsWith("__.SYMDEF");
     // Thin archives embed only the symbol and name tables; members are separate files.
     const embedded = !thin || special;
     if (embedded && dataOffset + size > bytes.length) {
@@ -57,13 +60,15 @@ export function readArchive(bytes: Uint8Array): Archive {
       longNames = bytes.subarray(dataOffset, dataOffset + size);
     } else if (rawName.startsWith("#1/")) {
       const n = Number(rawName.slice(3));
-      if (!Number.isInteger(n) || n > size) fail("bad-archive", `BSD long name length '${rawName}' is bad`, o);
+      if (!Number.isInteger(n) || n > size)
+        fail("bad-archive", `BSD long name length '${rawName}' is bad`, o);
       name = utf8(bytes.subarray(dataOffset, dataOffset + n)).replace(/\0+$/, "");
       dataOffset += n;
       size -= n;
     } else if (/^\/\d+$/.test(rawName)) {
       const at = Number(rawName.slice(1));
-      if (!longNames || at >= longNames.length) fail("bad-archive", `long name offset ${at} is outside the // table`, o);
+      if (!longNames || at >= longNames.length)
+        fail("bad-archive", `long name offset ${at} is outside the // table`, o);
       let end = at;
       while (end < longNames.length && longNames[end] !== 0x0a && longNames[end] !== 0) end++;
       name = utf8(longNames.subarray(at, end)).replace(/\/$/, "");

@@ -26,8 +26,17 @@ export class ByteView {
   }
 
   check(offset: number, width: number, what = "read"): void {
-    if (offset < 0 || width < 0 || offset + width > this.bytes.length || !Number.isSafeInteger(offset + width)) {
-      fail("truncated", `${what} of ${width} bytes runs past the end of the data`, this.base + Math.max(0, offset));
+    if (
+      offset < 0 ||
+      width < 0 ||
+      offset + width > this.bytes.length ||
+      !Number.isSafeInteger(offset + width)
+    ) {
+      fail(
+        "truncated",
+        `${what} of ${width} bytes runs past the end of the data`,
+        this.base + Math.max(0, offset),
+      );
     }
   }
 
@@ -68,8 +77,13 @@ export class ByteView {
     this.check(o, 8);
     const lo = this.view.getUint32(o + (this.le ? 0 : 4), this.le);
     const hi = this.view.getUint32(o + (this.le ? 4 : 0), this.le);
-    if (hi > 0x1fffff) fail("bad-table-offset", `${what} 0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")} is too large`, this.base + o);
-    return hi * 0x1_0000_0000 + lo;
+    if (hi > 0x1fffff)
+      fail(
+        "bad-table-offset",
+        `${what} 0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")} is too large`,
+        this.base + o,
+      );
+    return hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
   }
   /** A word of the file's class: 4 bytes (ELF32) or 8 bytes (ELF64), as a bigint. */
   word(o: number, is64: boolean): bigint {
@@ -84,6 +98,54 @@ export class ByteView {
     this.check(offset, length, what);
     return new ByteView(this.bytes.subarray(offset, offset + length), this.le, this.base + offset);
   }
+}
+
+/**
+ * Unchecked readers for hot loops over a table whose bounds the caller has already checked (the section header
+ * table, a symbol table, a relocation section): no BigInt is allocated for the common small values.
+ */
+
+const views = new WeakMap<Uint8Array, DataView>();
+
+/** A DataView over the whole array, made once per array (a file's bytes are read through one view). */
+export function dataView(bytes: Uint8Array): DataView {
+  let v = views.get(bytes);
+  if (!v) {
+    v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    views.set(bytes, v);
+  }
+  return v;
+}
+
+/** A 64-bit unsigned value as a number (rounded above 2^53, like `Number(bigint)`). */
+export function u64Number(dv: DataView, o: number, le: boolean): number {
+  const lo = dv.getUint32(o + (le ? 0 : 4), le);
+  const hi = dv.getUint32(o + (le ? 4 : 0), le);
+  // No floating-point arithmetic for the usual small value: V8 would return it as a boxed double, and an object
+  // field that once held a double boxes every later value too (five extra allocations per section header).
+  return hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
+}
+
+const SMALL_BIG_LIMIT = 4096;
+const smallBig: bigint[] = [];
+
+/** A 32-bit unsigned value as a bigint; values below 4096 (addresses and symbol values in objects) are shared. */
+export function u64Big32(lo: number): bigint {
+  if (lo < SMALL_BIG_LIMIT) {
+    const cached = smallBig[lo];
+    if (cached !== undefined) return cached;
+    const b = BigInt(lo);
+    smallBig[lo] = b;
+    return b;
+  }
+  return BigInt(lo);
+}
+
+/** A 64-bit unsigned value as a bigint, sharing the small ones. */
+export function u64Big(dv: DataView, o: number, le: boolean): bigint {
+  const hi = dv.getUint32(o + (le ? 4 : 0), le);
+  if (hi === 0) return u64Big32(dv.getUint32(o + (le ? 0 : 4), le));
+  return dv.getBigUint64(o, le);
 }
 
 /** Unsigned LEB128 at `o`; returns [value, bytesRead]. Refuses encodings longer than 10 bytes. */

@@ -91,7 +91,16 @@ export const SHF = {
   EXCLUDE: 0x80000000,
 } as const;
 
-export const STT = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3, FILE: 4, COMMON: 5, TLS: 6, GNU_IFUNC: 10 } as const;
+export const STT = {
+  NOTYPE: 0,
+  OBJECT: 1,
+  FUNC: 2,
+  SECTION: 3,
+  FILE: 4,
+  COMMON: 5,
+  TLS: 6,
+  GNU_IFUNC: 10,
+} as const;
 export const STB = { LOCAL: 0, GLOBAL: 1, WEAK: 2, GNU_UNIQUE: 10 } as const;
 
 export const symbolTypeNames: ReadonlyMap<number, string> = new Map([
@@ -136,7 +145,14 @@ const processorSectionTypes: ReadonlyMap<number, ReadonlyMap<number, string>> = 
       [0x70000005, "ARM_OVERLAYSECTION"],
     ]),
   ],
-  [183, new Map([[0x70000003, "AARCH64_ATTRIBUTES"], [0x70000002, "AARCH64_MEMTAG_GLOBALS_STATIC"], [0x70000001, "AARCH64_AUTH_RELR"]])],
+  [
+    183,
+    new Map([
+      [0x70000003, "AARCH64_ATTRIBUTES"],
+      [0x70000002, "AARCH64_MEMTAG_GLOBALS_STATIC"],
+      [0x70000001, "AARCH64_AUTH_RELR"],
+    ]),
+  ],
   [243, new Map([[0x70000003, "RISCV_ATTRIBUTES"]])],
   [
     8,

@@ -2,14 +2,14 @@ import { archTable, machineName, relocTypeName } from "./arch/index.js";
 import { type CompressionHeader, decompress, readChdr, readZdebugHeader } from "./compression.js";
 import { SHF, SHN_UNDEF, SHT } from "./constants.js";
 import { ElfError, fail } from "./errors.js";
-import { type SectionGroup, readGroup } from "./groups.js";
+import { readGroup, type SectionGroup } from "./groups.js";
 import { type ElfHeader, readHeader } from "./header.js";
 import { type Note, readNotes } from "./notes.js";
 import { type RelocationTable, readRelocations } from "./relocations.js";
-import { type Section, readSections } from "./sections.js";
-import { type Segment, readSegments } from "./segments.js";
+import { readSections, type Section } from "./sections.js";
+import { readSegments, type Segment } from "./segments.js";
 import { StringTable } from "./strings.js";
-import { type ElfSymbol, type SymbolTable, readSymbolTable } from "./symbols.js";
+import { type ElfSymbol, readSymbolTable, type SymbolTable } from "./symbols.js";
 
 export interface ReadOptions {
   /** The file name, used in error messages. */
@@ -30,8 +30,10 @@ export class ElfFile {
 
   #symtab: SymbolTable | null | undefined;
   #dynsym: SymbolTable | null | undefined;
-  #relocs = new Map<number, RelocationTable>();
+  /** Decoded relocation tables by section index (an array: there can be tens of thousands). */
+  #relocs: (RelocationTable | undefined)[];
   #relocsFor: Map<number, number[]> | undefined;
+  #relocationSections: readonly number[] | undefined;
   #contents = new Map<number, Uint8Array>();
   #byName: Map<string, Section> | undefined;
   #groups: SectionGroup[] | undefined;
@@ -44,6 +46,7 @@ export class ElfFile {
     const table = withFile(options.path, () => readSections(bytes, this.header));
     this.sections = table.sections;
     this.shstrndx = table.shstrndx;
+    this.#relocs = new Array(table.sections.length);
   }
 
   get is64(): boolean {
@@ -96,7 +99,8 @@ export class ElfFile {
     const s = this.section(index);
     if (s.type === SHT.NOBITS) return undefined;
     return this.guard(() => {
-      if (s.flags & SHF.COMPRESSED) return readChdr(this.rawData(index), this.is64, this.littleEndian, s.offset);
+      if (s.flags & SHF.COMPRESSED)
+        return readChdr(this.rawData(index), this.is64, this.littleEndian, s.offset);
       if (s.name.startsWith(".zdebug")) return readZdebugHeader(this.rawData(index), s.offset);
       return undefined;
     });
@@ -149,14 +153,17 @@ export class ElfFile {
 
   /** Indexes of the REL/RELA sections, in section order. */
   get relocationSections(): readonly number[] {
-    const out: number[] = [];
-    for (const s of this.sections) if (s.type === SHT.REL || s.type === SHT.RELA) out.push(s.index);
-    return out;
+    if (!this.#relocationSections) {
+      const out: number[] = [];
+      for (const s of this.sections) if (s.type === SHT.REL || s.type === SHT.RELA) out.push(s.index);
+      this.#relocationSections = Object.freeze(out);
+    }
+    return this.#relocationSections;
   }
 
   /** The decoded relocations of one REL/RELA section (cached). */
   relocations(index: number): RelocationTable {
-    const cached = this.#relocs.get(index);
+    const cached = this.#relocs[index];
     if (cached) return cached;
     const t = this.guard(() =>
       readRelocations(
@@ -168,7 +175,7 @@ export class ElfFile {
         (target) => this.data(target),
       ),
     );
-    this.#relocs.set(index, t);
+    this.#relocs[index] = t;
     return t;
   }
 
@@ -197,7 +204,9 @@ export class ElfFile {
       this.#groups = this.guard(() =>
         this.sections
           .filter((s) => s.type === SHT.GROUP)
-          .map((s) => readGroup(this.bytes, this.header, this.sections, s.index, (t) => this.symbolsOf(t).length)),
+          .map((s) =>
+            readGroup(this.bytes, this.header, this.sections, s.index, (t) => this.symbolsOf(t).length),
+          ),
       );
     }
     return this.#groups;
@@ -222,12 +231,16 @@ export class ElfFile {
       const out: { section?: number; notes: Note[] }[] = [];
       for (const s of this.sections) {
         if (s.type !== SHT.NOTE) continue;
-        out.push({ section: s.index, notes: readNotes(this.data(s.index), this.littleEndian, s.offset, s.addralign) });
+        out.push({
+          section: s.index,
+          notes: readNotes(this.data(s.index), this.littleEndian, s.offset, s.addralign),
+        });
       }
       if (this.sections.length === 0) {
         for (const p of this.segments) {
           if (p.type !== 4) continue;
-          if (p.offset + p.filesz > this.bytes.length) fail("bad-note", "PT_NOTE segment is outside the file", p.offset);
+          if (p.offset + p.filesz > this.bytes.length)
+            fail("bad-note", "PT_NOTE segment is outside the file", p.offset);
           const d = this.bytes.subarray(p.offset, p.offset + p.filesz);
           out.push({ notes: readNotes(d, this.littleEndian, p.offset, Number(p.align)) });
         }
@@ -239,7 +252,8 @@ export class ElfFile {
   /** A string table section as a lookup object. */
   stringTable(index: number): StringTable {
     const s = this.section(index);
-    if (s.type !== SHT.STRTAB) throw new ElfError("bad-string-table", `section ${index} is not a string table`, s.offset, this.path);
+    if (s.type !== SHT.STRTAB)
+      throw new ElfError("bad-string-table", `section ${index} is not a string table`, s.offset, this.path);
     return new StringTable(this.rawData(index), s.offset, s.name);
   }
 

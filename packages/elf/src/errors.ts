@@ -50,7 +50,12 @@ export class ElfError extends Error {
   }
 
   toJSON(): { code: ElfErrorCode; message: string; file?: string; offset: number } {
-    return { code: this.code, message: this.message, ...(this.file ? { file: this.file } : {}), offset: this.offset };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.file ? { file: this.file } : {}),
+      offset: this.offset,
+    };
   }
 }
 

@@ -12,7 +12,13 @@ export function readBytes(path: string): Uint8Array {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
     const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : code || String(e);
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : code || String(e);
     throw new ElfError("io", `cannot read file: ${why}`, 0, path);
   }
 }

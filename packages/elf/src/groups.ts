@@ -15,10 +15,17 @@ export interface SectionGroup {
   readonly members: readonly number[];
 }
 
-export function readGroup(bytes: Uint8Array, h: ElfHeader, sections: readonly Section[], index: number, symbolCount: (t: number) => number): SectionGroup {
+export function readGroup(
+  bytes: Uint8Array,
+  h: ElfHeader,
+  sections: readonly Section[],
+  index: number,
+  symbolCount: (t: number) => number,
+): SectionGroup {
   const sec = sections[index]!;
   const what = `group section '${sec.name}' (section ${index})`;
-  if (sec.size % 4 !== 0 || sec.size < 4) fail("bad-group", `${what} size ${sec.size} is not a positive multiple of 4`, sec.offset);
+  if (sec.size % 4 !== 0 || sec.size < 4)
+    fail("bad-group", `${what} size ${sec.size} is not a positive multiple of 4`, sec.offset);
   const link = sections[sec.link];
   if (!link || (link.type !== SHT.SYMTAB && link.type !== SHT.DYNSYM)) {
     fail("bad-section-link", `${what} links to section ${sec.link}, which is not a symbol table`, sec.offset);
@@ -31,11 +38,19 @@ export function readGroup(bytes: Uint8Array, h: ElfHeader, sections: readonly Se
   const members: number[] = [];
   for (let o = 4; o < sec.size; o += 4) {
     const m = v.u32(sec.offset + o);
-    if (m === 0 || m >= sections.length) fail("bad-group", `${what}: member section ${m} is out of range`, sec.offset + o);
+    if (m === 0 || m >= sections.length)
+      fail("bad-group", `${what}: member section ${m} is out of range`, sec.offset + o);
     if (m === index || sections[m]!.type === SHT.GROUP) {
       fail("bad-group", `${what}: member section ${m} is a group itself`, sec.offset + o);
     }
     members.push(m);
   }
-  return { index, flags, comdat: (flags & GRP_COMDAT) !== 0, signatureSymbol: sec.info, symbolTable: sec.link, members };
+  return {
+    index,
+    flags,
+    comdat: (flags & GRP_COMDAT) !== 0,
+    signatureSymbol: sec.info,
+    symbolTable: sec.link,
+    members,
+  };
 }

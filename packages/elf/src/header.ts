@@ -44,7 +44,8 @@ export function readHeader(bytes: Uint8Array): ElfHeader {
   const cls = bytes[4]!;
   if (cls !== ELFCLASS32 && cls !== ELFCLASS64) fail("bad-class", `unknown ELF class ${cls}`, 4);
   const data = bytes[5]!;
-  if (data !== ELFDATA2LSB && data !== ELFDATA2MSB) fail("bad-data-encoding", `unknown ELF data encoding ${data}`, 5);
+  if (data !== ELFDATA2LSB && data !== ELFDATA2MSB)
+    fail("bad-data-encoding", `unknown ELF data encoding ${data}`, 5);
   if (bytes[6] !== 1) fail("bad-version", `unknown ELF identification version ${bytes[6]}`, 6);
   const is64 = cls === ELFCLASS64;
   const le = data === ELFDATA2LSB;

@@ -19,3 +19,11 @@ export type { ElfSymbol, SymbolTable } from "./symbols.js";
 export { readDwarf } from "./dwarf/index.js";
 export * from "./dwarf/model.js";
 export { typeSpelling } from "./dwarf/spelling.js";
+export {
+  declarationSpelling,
+  functionSource,
+  type LineFile,
+  type LineHeader,
+  type LineRow,
+  readLineTable,
+} from "./dwarf/index.js";

@@ -1,8 +1,8 @@
 import { implicitAddend } from "./arch/addend.js";
 import { archTable } from "./arch/index.js";
 import type { RelocType } from "./arch/types.js";
-import { ByteView } from "./bytes.js";
-import { SHT } from "./constants.js";
+import { dataView, u64Number } from "./bytes.js";
+import { SHF, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
 import type { Section } from "./sections.js";
@@ -40,7 +40,12 @@ export class RelocationTable {
   }
 
   get(i: number): Relocation {
-    return { offset: this.offsets[i]!, type: this.types[i]!, symbol: this.symbols[i]!, addend: this.addends[i]! };
+    return {
+      offset: this.offsets[i]!,
+      type: this.types[i]!,
+      symbol: this.symbols[i]!,
+      addend: this.addends[i]!,
+    };
   }
 
   *[Symbol.iterator](): IterableIterator<Relocation> {
@@ -49,6 +54,9 @@ export class RelocationTable {
 }
 
 const EM_MIPS = 8;
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Up to this many entries, the arrays of a relocation table are V8's small on-heap typed arrays. */
+const SMALL_TABLE = 8;
 
 /**
  * Decodes a REL/RELA section. `targetBytes` gives the (decompressed) contents of the section being relocated,
@@ -66,40 +74,86 @@ export function readRelocations(
   const sec = sections[relIndex]!;
   const isRela = sec.type === SHT.RELA;
   const entsize = h.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
-  const what = `relocation section '${sec.name}' (section ${relIndex})`;
-  if (sec.entsize !== entsize) fail("bad-entry-size", `${what} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
-  if (sec.size % entsize !== 0) fail("bad-entry-size", `${what} size ${sec.size} is not a multiple of ${entsize}`, sec.offset);
+  // Built only for an error message: this runs once per relocation section, tens of thousands of times.
+  const what = () => `relocation section '${sec.name}' (section ${relIndex})`;
+  if (sec.entsize !== entsize)
+    fail("bad-entry-size", `${what()} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
+  if (sec.size % entsize !== 0)
+    fail("bad-entry-size", `${what()} size ${sec.size} is not a multiple of ${entsize}`, sec.offset);
   const count = sec.size / entsize;
 
   // sh_link: the symbol table (0 is allowed for dynamic relocations without symbols).
   let nsyms = 0;
   if (sec.link !== 0) {
     const link = sections[sec.link];
-    if (!link) fail("bad-section-link", `${what} links to section ${sec.link}, which does not exist`, sec.offset);
+    if (!link)
+      fail("bad-section-link", `${what()} links to section ${sec.link}, which does not exist`, sec.offset);
     if (link.type !== SHT.SYMTAB && link.type !== SHT.DYNSYM) {
-      fail("bad-section-link", `${what} links to section ${sec.link}, which is not a symbol table`, sec.offset);
+      fail(
+        "bad-section-link",
+        `${what()} links to section ${sec.link}, which is not a symbol table`,
+        sec.offset,
+      );
     }
     nsyms = symbolCount(sec.link);
   }
   // sh_info: the section patched. 0 means none (dynamic relocations in executables and shared objects).
   let target: Uint8Array | undefined;
+  let targetLength: number | undefined;
   if (sec.info !== 0) {
     const t = sections[sec.info];
-    if (!t) fail("bad-section-link", `${what} applies to section ${sec.info}, which does not exist`, sec.offset);
+    if (!t)
+      fail("bad-section-link", `${what()} applies to section ${sec.info}, which does not exist`, sec.offset);
     if (!canBeRelocated(t)) {
-      fail("bad-section-link", `${what} applies to section ${sec.info} ('${t.name}'), which cannot be relocated`, sec.offset);
+      fail(
+        "bad-section-link",
+        `${what()} applies to section ${sec.info} ('${t.name}'), which cannot be relocated`,
+        sec.offset,
+      );
     }
-    if (t.type !== SHT.NOBITS) target = targetBytes(sec.info);
+    if (t.type !== SHT.NOBITS) {
+      // RELA needs only the target's length, for the bounds check: for a plain section that is sh_size, so the
+      // bytes (a view, or a decompression) are fetched only for REL and for compressed targets.
+      if (isRela && (t.flags & SHF.COMPRESSED) === 0 && !t.name.startsWith(".zdebug")) targetLength = t.size;
+      else {
+        target = targetBytes(sec.info);
+        targetLength = target.length;
+      }
+    }
   }
   const relocatable = h.type === 1;
 
   const arch = archTable(h.machine);
   const mips64le = h.machine === EM_MIPS && h.is64 && h.littleEndian;
-  const v = new ByteView(bytes, h.littleEndian);
-  const offsets = new Float64Array(count);
-  const types = new Uint32Array(count);
-  const syms = new Uint32Array(count);
-  const addends = new BigInt64Array(count);
+  // readSections has checked that the section lies inside the file; check once here rather than per field.
+  if (sec.offset + count * entsize > bytes.length)
+    fail("truncated", `${what()} runs past the end of the file`, sec.offset);
+  const dv = dataView(bytes);
+  const le = h.littleEndian;
+  const is64 = h.is64;
+  // The four arrays share one buffer (one allocation instead of four: objects built with -ffunction-sections
+  // have tens of thousands of small relocation sections). RELA addends are copied into it as two 32-bit words,
+  // without making a bigint for each. Tables of a few entries use small on-heap arrays instead.
+  let offsets: Float64Array;
+  let types: Uint32Array;
+  let syms: Uint32Array;
+  let addends: BigInt64Array;
+  let addendWords: Uint32Array | undefined;
+  if (count <= SMALL_TABLE) {
+    offsets = new Float64Array(count);
+    types = new Uint32Array(count);
+    syms = new Uint32Array(count);
+    addends = new BigInt64Array(count);
+  } else {
+    const buffer = new ArrayBuffer(count * 24);
+    offsets = new Float64Array(buffer, 0, count);
+    addends = new BigInt64Array(buffer, count * 8, count);
+    addendWords = new Uint32Array(buffer, count * 8, count * 2);
+    types = new Uint32Array(buffer, count * 16, count);
+    syms = new Uint32Array(buffer, count * 20, count);
+  }
+  const loWord = HOST_LITTLE_ENDIAN ? 0 : 1;
+  const hiWord = 1 - loWord;
   let lastType = -1;
   let lastInfo: RelocType | undefined;
   for (let i = 0; i < count; i++) {
@@ -107,48 +161,62 @@ export function readRelocations(
     let offset: number;
     let sym: number;
     let type: number;
-    if (h.is64) {
-      offset = Number(v.u64(at));
+    if (is64) {
+      offset = u64Number(dv, at, le);
       if (mips64le) {
         // MIPS64 little-endian stores r_info as: r_sym (32), r_ssym (8), r_type3 (8), r_type2 (8), r_type (8).
-        sym = v.u32(at + 8);
+        sym = dv.getUint32(at + 8, le);
         type = bytes[at + 15]! | (bytes[at + 14]! << 8) | (bytes[at + 13]! << 16);
       } else {
-        const hi = v.u32(at + 8 + (h.littleEndian ? 4 : 0));
-        const lo = v.u32(at + 8 + (h.littleEndian ? 0 : 4));
-        sym = hi;
-        type = lo;
+        sym = dv.getUint32(at + 8 + (le ? 4 : 0), le);
+        type = dv.getUint32(at + 8 + (le ? 0 : 4), le);
       }
     } else {
-      offset = v.u32(at);
-      const info = v.u32(at + 4);
+      offset = dv.getUint32(at, le);
+      const info = dv.getUint32(at + 4, le);
       sym = info >>> 8;
       type = info & 0xff;
     }
     if (sym >= nsyms && !(sym === 0 && nsyms === 0)) {
-      fail("bad-relocation", `${what}: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`, at);
+      fail(
+        "bad-relocation",
+        `${what()}: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
+        at,
+      );
     }
     if (type !== lastType) {
       lastType = type;
       lastInfo = arch?.types.get(type) ?? (h.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
     }
     const width = lastInfo?.width ?? 0;
-    if (relocatable && target && width > 0 && (offset + width > target.length || offset < 0)) {
+    if (
+      relocatable &&
+      targetLength !== undefined &&
+      width > 0 &&
+      (offset + width > targetLength || offset < 0)
+    ) {
       fail(
         "bad-relocation",
-        `${what}: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${sec.info} (size ${target.length})`,
+        `${what()}: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${sec.info} (size ${targetLength})`,
         at,
       );
     }
-    let addend: bigint;
-    if (isRela) addend = h.is64 ? v.i64(at + 16) : BigInt(v.i32(at + 8));
-    else if (relocatable && target && lastInfo && offset + width <= target.length) {
-      addend = implicitAddend(lastInfo.addend, target, offset, h.littleEndian);
-    } else addend = 0n;
+    if (isRela) {
+      if (!addendWords) addends[i] = is64 ? dv.getBigInt64(at + 16, le) : BigInt(dv.getInt32(at + 8, le));
+      else if (is64) {
+        addendWords[2 * i + loWord] = dv.getUint32(at + 16 + (le ? 0 : 4), le);
+        addendWords[2 * i + hiWord] = dv.getUint32(at + 16 + (le ? 4 : 0), le);
+      } else {
+        const a = dv.getInt32(at + 8, le);
+        addendWords[2 * i + loWord] = a >>> 0;
+        addendWords[2 * i + hiWord] = a < 0 ? 0xffffffff : 0;
+      }
+    } else if (relocatable && target && lastInfo && offset + width <= target.length) {
+      addends[i] = implicitAddend(lastInfo.addend, target, offset, le);
+    }
     offsets[i] = offset;
     types[i] = type;
     syms[i] = sym;
-    addends[i] = addend;
   }
   return new RelocationTable(sec, sec.info, sec.link, isRela, offsets, types, syms, addends);
 }

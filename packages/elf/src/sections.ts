@@ -1,4 +1,4 @@
-import { ByteView } from "./bytes.js";
+import { ByteView, u64Big, u64Big32, u64Number } from "./bytes.js";
 import { SHN_LORESERVE, SHN_XINDEX, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
@@ -45,23 +45,36 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
     return { sections: [], count: 0, shstrndx: 0 };
   }
   if (h.shentsize !== shentsize) {
-    fail("bad-entry-size", `e_shentsize is ${h.shentsize}, expected ${shentsize} for ELF${h.class}`, is64 ? 58 : 46);
+    fail(
+      "bad-entry-size",
+      `e_shentsize is ${h.shentsize}, expected ${shentsize} for ELF${h.class}`,
+      is64 ? 58 : 46,
+    );
   }
   if (h.shoff >= bytes.length || h.shoff + shentsize > bytes.length) {
-    fail("bad-table-offset", `section header table at ${h.shoff} is past the end of the file (${bytes.length} bytes)`, shoffField);
+    fail(
+      "bad-table-offset",
+      `section header table at ${h.shoff} is past the end of the file (${bytes.length} bytes)`,
+      shoffField,
+    );
   }
 
   // Section 0 carries the real counts when they do not fit in the header (extended numbering).
   const s0 = readRaw(v, h.shoff, is64);
   let count = h.shnumRaw;
   if (count === 0) {
-    if (s0.type !== SHT.NULL) fail("bad-extended-numbering", "e_shnum is 0 but section 0 is not SHT_NULL", h.shoff);
+    if (s0.type !== SHT.NULL)
+      fail("bad-extended-numbering", "e_shnum is 0 but section 0 is not SHT_NULL", h.shoff);
     if (s0.size === 0) {
       // e_shoff set but no sections at all: readelf treats this as an empty table; so do we.
       return { sections: [], count: 0, shstrndx: 0 };
     }
     if (!Number.isSafeInteger(s0.size) || s0.size < SHN_LORESERVE) {
-      fail("bad-extended-numbering", `extended section count ${s0.size} in section 0's sh_size is not above 0xff00`, h.shoff);
+      fail(
+        "bad-extended-numbering",
+        `extended section count ${s0.size} in section 0's sh_size is not above 0xff00`,
+        h.shoff,
+      );
     }
     count = s0.size;
   }
@@ -75,55 +88,85 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
   }
   let shstrndx = h.shstrndxRaw;
   if (shstrndx === SHN_XINDEX) {
-    if (s0.type !== SHT.NULL) fail("bad-extended-numbering", "e_shstrndx is SHN_XINDEX but section 0 is not SHT_NULL", h.shoff);
+    if (s0.type !== SHT.NULL)
+      fail("bad-extended-numbering", "e_shstrndx is SHN_XINDEX but section 0 is not SHT_NULL", h.shoff);
     shstrndx = s0.link;
   }
   if (shstrndx !== 0 && shstrndx >= count) {
     fail("bad-section-link", `e_shstrndx ${shstrndx} is out of range (${count} sections)`, shstrndxField);
   }
 
-  const raws = new Array<RawSection>(count);
+  // Pass 1 validates every header (sizes that fit, contents inside the file) without allocating; pass 2 builds
+  // the Section objects with their names. The error a malformed file gets is the same as with one object per pass.
+  const dv = v.view;
+  const le = h.littleEndian;
   for (let i = 0; i < count; i++) {
     const at = h.shoff + i * shentsize;
-    const r = readRaw(v, at, is64);
-    if (r.type !== SHT.NOBITS && r.size > 0) {
-      const end = r.offset + r.size;
+    const type = dv.getUint32(at + 4, le);
+    const offset = is64 ? v.u64n(at + 24, "sh_offset") : dv.getUint32(at + 16, le);
+    const size = is64 ? v.u64n(at + 32, "sh_size") : dv.getUint32(at + 20, le);
+    if (type !== SHT.NOBITS && size > 0) {
+      const end = offset + size;
       if (!Number.isSafeInteger(end) || end > bytes.length) {
-        fail("bad-section-bounds", `section ${i} (offset ${r.offset}, size ${r.size}) runs past the end of the file`, at);
+        fail(
+          "bad-section-bounds",
+          `section ${i} (offset ${offset}, size ${size}) runs past the end of the file`,
+          at,
+        );
       }
     }
-    raws[i] = r;
   }
 
   let names: StringTable | undefined;
   if (shstrndx !== 0) {
-    const sr = raws[shstrndx]!;
+    const sr = readRaw(v, h.shoff + shstrndx * shentsize, is64);
     if (sr.type !== SHT.STRTAB) {
-      fail("bad-string-table", `e_shstrndx ${shstrndx} names a section that is not a string table`, h.shoff + shstrndx * shentsize);
+      fail(
+        "bad-string-table",
+        `e_shstrndx ${shstrndx} names a section that is not a string table`,
+        h.shoff + shstrndx * shentsize,
+      );
     }
     names = new StringTable(bytes.subarray(sr.offset, sr.offset + sr.size), sr.offset, "section names");
   }
 
   const sections = new Array<Section>(count);
   for (let i = 0; i < count; i++) {
-    const r = raws[i]!;
+    const at = h.shoff + i * shentsize;
+    const nameOffset = dv.getUint32(at, le);
     let name = "";
-    if (names && (i !== 0 || r.name !== 0)) name = names.get(r.name);
-    else if (!names && r.name !== 0 && i !== 0) name = "";
-    sections[i] = {
-      index: i,
-      name,
-      nameOffset: r.name,
-      type: r.type,
-      flags: r.flags,
-      address: r.address,
-      offset: r.offset,
-      size: r.size,
-      link: r.link,
-      info: r.info,
-      addralign: r.addralign,
-      entsize: r.entsize,
-    };
+    if (names && (i !== 0 || nameOffset !== 0)) name = names.get(nameOffset);
+    if (is64) {
+      sections[i] = {
+        index: i,
+        name,
+        nameOffset,
+        type: dv.getUint32(at + 4, le),
+        flags: u64Number(dv, at + 8, le),
+        address: u64Big(dv, at + 16, le),
+        offset: u64Number(dv, at + 24, le),
+        size: u64Number(dv, at + 32, le),
+        link: dv.getUint32(at + 40, le),
+        info: dv.getUint32(at + 44, le),
+        addralign: u64Number(dv, at + 48, le),
+        entsize: u64Number(dv, at + 56, le),
+      };
+    } else {
+      sections[i] = {
+        index: i,
+        name,
+        nameOffset,
+        type: dv.getUint32(at + 4, le),
+        flags: dv.getUint32(at + 8, le),
+        address: u64Big32(dv.getUint32(at + 12, le)),
+        offset: dv.getUint32(at + 16, le),
+        size: dv.getUint32(at + 20, le),
+        link: dv.getUint32(at + 24, le),
+        info: dv.getUint32(at + 28, le),
+        addralign: dv.getUint32(at + 32, le),
+        entsize: dv.getUint32(at + 36, le),
+      };
+    }
   }
   return { sections, count, shstrndx };
 }

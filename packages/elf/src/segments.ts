@@ -23,11 +23,19 @@ export function readSegments(bytes: Uint8Array, h: ElfHeader, extendedCount: num
   if (count === 0) return [];
   const entsize = h.is64 ? 56 : 32;
   if (h.phentsize !== entsize) {
-    fail("bad-entry-size", `e_phentsize is ${h.phentsize}, expected ${entsize} for ELF${h.class}`, h.is64 ? 54 : 42);
+    fail(
+      "bad-entry-size",
+      `e_phentsize is ${h.phentsize}, expected ${entsize} for ELF${h.class}`,
+      h.is64 ? 54 : 42,
+    );
   }
   const end = h.phoff + count * entsize;
   if (h.phoff === 0 || !Number.isSafeInteger(end) || end > bytes.length) {
-    fail("bad-table-offset", `program header table (${count} entries at ${h.phoff}) is outside the file`, h.is64 ? 32 : 28);
+    fail(
+      "bad-table-offset",
+      `program header table (${count} entries at ${h.phoff}) is outside the file`,
+      h.is64 ? 32 : 28,
+    );
   }
   const v = new ByteView(bytes, h.littleEndian);
   const out: Segment[] = [];

@@ -1,11 +1,29 @@
 import { cString } from "./bytes.js";
 import { fail } from "./errors.js";
 
+const latin1 = new TextDecoder("latin1");
+const NON_ASCII = /[\u0080-\uffff]/;
+/** Node's Buffer, when there is one: its latin1 decoding is a plain native copy, several times faster. */
+const NodeBuffer: typeof Buffer | undefined = typeof Buffer === "function" ? Buffer : undefined;
+
+/** The bytes as a string of one character per byte (ASCII bytes map to themselves; others are caught later). */
+function decodeBytes(b: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return latin1.decode(b);
+}
+
 /**
  * A string table section (SHT_STRTAB): names are looked up by offset, directly in the file's bytes.
  * Unterminated strings and offsets past the end are typed errors naming the table's file offset.
+ *
+ * The first lookup decodes the whole table into one JavaScript string, once; when the table is plain ASCII (the
+ * usual case) every name is then a `slice` of it, which is several times cheaper than decoding each name on its
+ * own (a 70,000-section object has 210,000 names). Tables with other bytes decode each name as UTF-8.
  */
 export class StringTable {
+  /** The whole table, one character per byte, when it is all ASCII; null when it is not; undefined before use. */
+  #text: string | null | undefined;
+
   constructor(
     readonly bytes: Uint8Array,
     /** File offset of the table, for error messages. */
@@ -22,10 +40,24 @@ export class StringTable {
         this.fileOffset,
       );
     }
-    const s = cString(this.bytes, offset);
+    if (this.#text === undefined) {
+      const text = decodeBytes(this.bytes);
+      this.#text = NON_ASCII.test(text) ? null : text;
+    }
+    const text = this.#text;
+    const s = text !== null ? asciiString(text, offset) : cString(this.bytes, offset);
     if (s === undefined) {
-      fail("bad-string-table", `${this.what}: string at offset ${offset} is not NUL-terminated`, this.fileOffset + offset);
+      fail(
+        "bad-string-table",
+        `${this.what}: string at offset ${offset} is not NUL-terminated`,
+        this.fileOffset + offset,
+      );
     }
     return s;
   }
+}
+
+function asciiString(text: string, offset: number): string | undefined {
+  const stop = text.indexOf("\0", offset);
+  return stop < 0 ? undefined : text.slice(offset, stop);
 }

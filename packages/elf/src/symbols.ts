@@ -1,4 +1,4 @@
-import { ByteView } from "./bytes.js";
+import { ByteView, u64Big, u64Big32, u64Number } from "./bytes.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
@@ -45,8 +45,10 @@ export function readSymbolTable(
   const sec = sections[tableIndex]!;
   const entsize = h.is64 ? 24 : 16;
   const what = `symbol table '${sec.name}' (section ${tableIndex})`;
-  if (sec.entsize !== entsize) fail("bad-entry-size", `${what} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
-  if (sec.size % entsize !== 0) fail("bad-entry-size", `${what} size ${sec.size} is not a multiple of ${entsize}`, sec.offset);
+  if (sec.entsize !== entsize)
+    fail("bad-entry-size", `${what} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
+  if (sec.size % entsize !== 0)
+    fail("bad-entry-size", `${what} size ${sec.size} is not a multiple of ${entsize}`, sec.offset);
   const count = sec.size / entsize;
   if (sec.link === 0 || sec.link >= sections.length) {
     fail("bad-section-link", `${what} links to string table ${sec.link}, which does not exist`, sec.offset);
@@ -55,57 +57,88 @@ export function readSymbolTable(
   if (strSec.type !== SHT.STRTAB) {
     fail("bad-section-link", `${what} links to section ${sec.link}, which is not a string table`, sec.offset);
   }
-  if (sec.info > count) fail("bad-symbol", `${what}: first global index ${sec.info} is above the symbol count ${count}`, sec.offset);
-  const strings = new StringTable(bytes.subarray(strSec.offset, strSec.offset + strSec.size), strSec.offset, `${what} names`);
+  if (sec.info > count)
+    fail(
+      "bad-symbol",
+      `${what}: first global index ${sec.info} is above the symbol count ${count}`,
+      sec.offset,
+    );
+  const strings = new StringTable(
+    bytes.subarray(strSec.offset, strSec.offset + strSec.size),
+    strSec.offset,
+    `${what} names`,
+  );
 
   // SYMTAB_SHNDX: the section whose sh_link names this table holds the real indexes for SHN_XINDEX symbols.
   let shndxView: ByteView | undefined;
   let shndxCount = 0;
   const v = new ByteView(bytes, h.littleEndian);
+  // readSections has checked that the table lies inside the file; check again once here rather than per field.
+  if (count > 0) v.check(sec.offset, count * entsize, what);
+  const dv = v.view;
+  const le = h.littleEndian;
+  const nstr = strings.bytes.length;
+  const nsec = sections.length;
   const symbols = new Array<ElfSymbol>(count);
   for (let i = 0; i < count; i++) {
     const at = sec.offset + i * entsize;
-    let nameOff: number;
+    const nameOff = dv.getUint32(at, le);
     let value: bigint;
     let size: number;
     let info: number;
     let other: number;
     let shndxRaw: number;
     if (h.is64) {
-      nameOff = v.u32(at);
       info = bytes[at + 4]!;
       other = bytes[at + 5]!;
-      shndxRaw = v.u16(at + 6);
-      value = v.u64(at + 8);
-      size = Number(v.u64(at + 16));
+      shndxRaw = dv.getUint16(at + 6, le);
+      value = u64Big(dv, at + 8, le);
+      size = u64Number(dv, at + 16, le);
     } else {
-      nameOff = v.u32(at);
-      value = BigInt(v.u32(at + 4));
-      size = v.u32(at + 8);
+      value = u64Big32(dv.getUint32(at + 4, le));
+      size = dv.getUint32(at + 8, le);
       info = bytes[at + 12]!;
       other = bytes[at + 13]!;
-      shndxRaw = v.u16(at + 14);
+      shndxRaw = dv.getUint16(at + 14, le);
     }
     let shndx = shndxRaw;
     if (shndxRaw === SHN_XINDEX) {
       if (!shndxView) {
         const found = findShndxSection(sections, tableIndex);
-        if (!found) fail("bad-symbol-section", `${what}: symbol ${i} uses SHN_XINDEX but no SYMTAB_SHNDX section exists`, at);
-        shndxView = new ByteView(bytes.subarray(found.offset, found.offset + found.size), h.littleEndian, found.offset);
+        if (!found)
+          fail(
+            "bad-symbol-section",
+            `${what}: symbol ${i} uses SHN_XINDEX but no SYMTAB_SHNDX section exists`,
+            at,
+          );
+        shndxView = new ByteView(
+          bytes.subarray(found.offset, found.offset + found.size),
+          h.littleEndian,
+          found.offset,
+        );
         shndxCount = Math.floor(found.size / 4);
       }
-      if (i >= shndxCount) fail("bad-symbol-section", `${what}: SYMTAB_SHNDX is too short for symbol ${i}`, at);
+      if (i >= shndxCount)
+        fail("bad-symbol-section", `${what}: SYMTAB_SHNDX is too short for symbol ${i}`, at);
       shndx = shndxView.u32(i * 4);
-      if (shndx >= sections.length) {
+      if (shndx >= nsec) {
         fail("bad-symbol-section", `${what}: symbol ${i} is in section ${shndx}, which does not exist`, at);
       }
-    } else if (shndxRaw !== SHN_UNDEF && shndxRaw < SHN_LORESERVE && shndxRaw >= sections.length) {
-      fail("bad-symbol-section", `${what}: symbol ${i} is in section ${shndxRaw}, which does not exist`, at + (h.is64 ? 6 : 14));
+    } else if (shndxRaw !== SHN_UNDEF && shndxRaw < SHN_LORESERVE && shndxRaw >= nsec) {
+      fail(
+        "bad-symbol-section",
+        `${what}: symbol ${i} is in section ${shndxRaw}, which does not exist`,
+        at + (h.is64 ? 6 : 14),
+      );
     }
     let name = "";
     if (nameOff !== 0) {
-      if (nameOff >= strings.bytes.length) {
-        fail("bad-string-offset", `${what}: symbol ${i} name offset ${nameOff} is past the end of its string table`, at);
+      if (nameOff >= nstr) {
+        fail(
+          "bad-string-offset",
+          `${what}: symbol ${i} name offset ${nameOff} is past the end of its string table`,
+          at,
+        );
       }
       name = strings.get(nameOff);
     }

@@ -15,6 +15,22 @@ export interface Abbrev {
   readonly implicit: readonly bigint[] | undefined;
   /** True when any form is DW_FORM_indirect, so the reader must look at each value's own form. */
   readonly hasIndirect: boolean;
+  /**
+   * Reading plans, made on first use by the collectors: for each attribute a handler wants, its index in this
+   * abbreviation (-1 when absent), so that a DIE is decoded without looping over the attributes it ignores.
+   */
+  memberPlan?: Int32Array;
+  typePlan?: Int32Array;
+}
+
+/** The plan for `wanted` attributes of abbreviation `a` (see `Abbrev.memberPlan`). */
+export function planFor(a: Abbrev, wanted: readonly number[]): Int32Array {
+  const p = new Int32Array(wanted.length).fill(-1);
+  for (let i = 0; i < a.attrs.length; i++) {
+    const k = wanted.indexOf(a.attrs[i]!);
+    if (k >= 0 && p[k]! < 0) p[k] = i;
+  }
+  return p;
 }
 
 /** Abbreviation codes are usually 1..n; a dense array serves those, a map the rest. */

@@ -34,9 +34,20 @@ function isFunc(s: ElfSymbol): boolean {
   return s.type === STT_FUNC || s.type === STT_GNU_IFUNC;
 }
 
-/** A symbol value as a map key: a number while exact (always, in relocatable files), else the bigint. */
-function placeKey(value: bigint): number | bigint {
-  return value <= 0x1f_ffff_ffff_ffffn ? Number(value) : value;
+/** Kinds of DIEs the main pass notes for `functions()`. */
+const ROOT_FUNCTION = 0;
+/** A member function declared inside a class: read, but only listed through its definition. */
+const ROOT_MEMBER_FUNCTION = 1;
+const ROOT_VARIABLE = 2;
+/** A static data member declared inside a class (DWARF 5). */
+const ROOT_MEMBER_VARIABLE = 3;
+
+/** Per unit, what the root DIE said that the rest of the unit needs. */
+interface UnitState {
+  fileName: (index: number) => string | undefined;
+  cxx: boolean;
+  lowPc: bigint;
+  rnglistsBase: number;
 }
 
 /** What the children of a DIE are read as. */
@@ -109,6 +120,10 @@ class DwarfReader implements DieLookup {
   private readonly types: TypeCollector;
   private readonly subs: SubprogramCollector;
   private readonly compileUnits: CompileUnit[] = [];
+  private readonly allUnits: Unit[] = [];
+  private readonly unitStates: UnitState[] = [];
+  /** DIEs noted by the main pass for `functions()`: unit index, offset, ROOT_* kind. */
+  private readonly roots: number[] = [];
   private unitLowPc = 0n;
   private rnglistsBase = 0;
 
@@ -146,7 +161,9 @@ class DwarfReader implements DieLookup {
       abbrevCache,
     };
     const self = this;
-    this.types = new TypeCollector(this, elf.littleEndian);
+    let infoBytes = 0;
+    for (const x of list) infoBytes += elf.sections[x.index]!.size;
+    this.types = new TypeCollector(this, elf.littleEndian, infoBytes);
     this.subs = new SubprogramCollector(
       this.types,
       {
@@ -187,16 +204,36 @@ class DwarfReader implements DieLookup {
     return this.#rnglists;
   }
 
+  /**
+   * Reads every unit: types at once; subprograms and variables when first asked for (a reader of layouts
+   * does not pay for them). Malformed DWARF in the DIE tree, an abbreviation or any attribute's encoding is
+   * refused here; a broken reference between subprograms or variables is refused when they are read.
+   */
   read(): DwarfInfo {
-    for (const units of this.unitsByOrdinal) for (const u of units) this.walk(u);
+    for (const units of this.unitsByOrdinal) for (const u of units) this.allUnits.push(u);
+    for (let i = 0; i < this.allUnits.length; i++) this.walk(this.allUnits[i]!, i);
     this.types.finish();
-    const { subprograms, variables } = this.subs.finish();
-    const named = this.attachSymbols(subprograms, variables);
+    const types = this.types.publish();
+    let reader: DwarfReader | undefined = this;
+    let functions: { subprograms: Subprogram[]; variables: Variable[] } | undefined;
+    const path = this.elf.path;
+    const get = (): { subprograms: Subprogram[]; variables: Variable[] } => {
+      if (functions === undefined) {
+        const self = reader!;
+        functions = withFile(path, () => self.functions());
+        reader = undefined; // nothing more to read: let the reader's scratch state go
+      }
+      return functions;
+    };
     return {
       units: this.compileUnits,
-      types: this.types.publish(),
-      subprograms: named.subprograms,
-      variables: named.variables,
+      types,
+      get subprograms() {
+        return get().subprograms;
+      },
+      get variables() {
+        return get().variables;
+      },
     };
   }
 
@@ -274,7 +311,7 @@ class DwarfReader implements DieLookup {
   // ---- the walk
 
   /** Reads the root DIE's attributes that other attributes depend on, then records the unit. */
-  private readRoot(r: DieReader, u: Unit): { fileName: (i: number) => string | undefined } {
+  private readRoot(r: DieReader, u: Unit): UnitState {
     // str_offsets_base and addr_base first: the root's own strx/addrx attributes need them.
     for (let i = 0; i < r.count; i++) {
       const a = r.attrs[i]!;
@@ -286,8 +323,8 @@ class DwarfReader implements DieLookup {
     let language = 0;
     let compDir: string | undefined;
     let stmtList = -1;
-    this.unitLowPc = 0n;
-    this.rnglistsBase = u.version >= 5 ? (u.offsetSize === 8 ? 20 : 12) : 0;
+    let lowPc = 0n;
+    let rnglistsBase = u.version >= 5 ? (u.offsetSize === 8 ? 20 : 12) : 0;
     for (let i = 0; i < r.count; i++) {
       switch (r.attrs[i]!) {
         case DW_AT.name:
@@ -306,16 +343,15 @@ class DwarfReader implements DieLookup {
           stmtList = r.udata(i);
           break;
         case DW_AT.low_pc:
-          if (r.isAddress(i)) this.unitLowPc = r.address(i);
+          if (r.isAddress(i)) lowPc = r.address(i);
           break;
         case DW_AT.rnglists_base:
-          this.rnglistsBase = r.udata(i);
+          rnglistsBase = r.udata(i);
           break;
       }
     }
     // DW_LANG_C_plus_plus (4), _03 (0x19), _11 (0x1a), _14 (0x21): prototypes are implicit.
-    this.subs.cxx = language === 0x4 || language === 0x19 || language === 0x1a || language === 0x21;
-    this.types.cxx = this.subs.cxx;
+    const cxx = language === 0x4 || language === 0x19 || language === 0x1a || language === 0x21;
     if (r.tag === DW_TAG.compile_unit || r.tag === DW_TAG.partial_unit || r.tag === DW_TAG.skeleton_unit) {
       this.compileUnits.push({
         offset: u.offset,
@@ -337,28 +373,35 @@ class DwarfReader implements DieLookup {
       if (index === 0 && header.fileBase === 1) return undefined;
       return header.files[index - header.fileBase]?.path;
     };
-    return { fileName };
+    return { fileName, cxx, lowPc, rnglistsBase };
   }
 
-  private walk(u: Unit): void {
+  /**
+   * The main pass over a unit: every DIE is read (which checks the tree, the abbreviations and every form) and
+   * every type recorded. Subprograms and variables are only noted (where they start); `functions()` decodes
+   * them if and when they are asked for.
+   */
+  private walk(u: Unit, unitIndex: number): void {
     const r = new DieReader(u, this.s);
     const types = this.types;
-    const subs = this.subs;
     const bits = this.dieStarts[u.ordinal]!;
+    const base = this.bases[u.ordinal]!;
     types.ordinal = u.ordinal;
-    types.base = this.bases[u.ordinal]!;
+    types.base = base;
     types.addressSize = u.addressSize;
-    subs.base = this.bases[u.ordinal]!;
     const frames = new Uint8Array(MAX_DIE_DEPTH + 2);
     const owners = new Int32Array(MAX_DIE_DEPTH + 2);
-    const scopes: (RawSubprogram | undefined)[] = new Array(MAX_DIE_DEPTH + 2);
+    const roots = this.roots;
     let depth = 0;
+    /** Depth of the outermost subprogram being read, or -1: its contents are left to `functions()`. */
+    let inSubprogram = -1;
     let at = u.dieOffset;
     let root = true;
     while (at < u.end) {
       if (!r.read(at)) {
         // A null entry closes the innermost sibling list (or pads the end of the unit at depth 0).
         if (depth > 0) depth--;
+        if (depth < inSubprogram) inSubprogram = -1;
         at = r.next;
         continue;
       }
@@ -366,12 +409,11 @@ class DwarfReader implements DieLookup {
       const tag = r.tag;
       let frame: Frame = Frame.Other;
       let owner = -1;
-      let scope = scopes[depth];
       if (root) {
         root = false;
-        const { fileName } = this.readRoot(r, u);
-        types.fileName = fileName;
-        subs.fileName = fileName;
+        this.unitStates[unitIndex] = this.readRoot(r, u);
+        types.fileName = this.unitStates[unitIndex]!.fileName;
+        types.cxx = this.unitStates[unitIndex]!.cxx;
         frame = Frame.Unit;
       } else {
         const parent = depth === 0 ? Frame.Unit : (frames[depth] as Frame);
@@ -411,35 +453,21 @@ class DwarfReader implements DieLookup {
               break;
             case DW_TAG.formal_parameter:
               if (parent === Frame.FunctionType) types.onParam(r, parentOwner, false);
-              else if (parent === Frame.Subprogram && scope) subs.onParam(r, scope);
               break;
             case DW_TAG.unspecified_parameters:
               if (parent === Frame.FunctionType) types.onParam(r, parentOwner, true);
-              else if (parent === Frame.Subprogram && scope) subs.onVariadic(scope);
               break;
-            case DW_TAG.subprogram: {
-              const sp = subs.onSubprogram(r, parent !== Frame.Aggregate);
-              scope = sp;
+            case DW_TAG.subprogram:
+              if (inSubprogram < 0) {
+                roots.push(unitIndex, at, parent === Frame.Aggregate ? ROOT_MEMBER_FUNCTION : ROOT_FUNCTION);
+                if (r.abbrev!.hasChildren) inSubprogram = depth + 1;
+              }
               frame = Frame.Subprogram;
               break;
-            }
             case DW_TAG.variable:
-              if (parent === Frame.Unit) subs.onVariable(r, undefined, true);
-              else if (parent === Frame.Aggregate) subs.onVariable(r, undefined, false);
-              else if ((parent === Frame.Subprogram || parent === Frame.Scope) && scope)
-                subs.onVariable(r, scope, true);
-              break;
-            case DW_TAG.lexical_block:
-              frame =
-                parent === Frame.Subprogram || parent === Frame.Scope
-                  ? Frame.Scope
-                  : parent === Frame.Inlined
-                    ? Frame.Inlined
-                    : Frame.Other;
-              break;
-            case DW_TAG.inlined_subroutine:
-              if (scope) subs.onInlined(r, scope);
-              frame = Frame.Inlined;
+              if (inSubprogram < 0 && (parent === Frame.Unit || parent === Frame.Aggregate)) {
+                roots.push(unitIndex, at, parent === Frame.Unit ? ROOT_VARIABLE : ROOT_MEMBER_VARIABLE);
+              }
               break;
             case DW_TAG.namespace:
             case DW_TAG.module:
@@ -454,6 +482,102 @@ class DwarfReader implements DieLookup {
         }
         frames[depth] = frame;
         owners[depth] = owner;
+      }
+      at = r.next;
+    }
+  }
+
+  /** Decodes the subprograms and variables the main pass noted, and names them by their ELF symbols. */
+  functions(): { subprograms: Subprogram[]; variables: Variable[] } {
+    const subs = this.subs;
+    const types = this.types;
+    const readers: (DieReader | undefined)[] = [];
+    const roots = this.roots;
+    for (let k = 0; k < roots.length; k += 3) {
+      const ui = roots[k]!;
+      const at = roots[k + 1]!;
+      const kind = roots[k + 2]!;
+      const u = this.allUnits[ui]!;
+      const state = this.unitStates[ui]!;
+      let r = readers[ui];
+      if (r === undefined) {
+        r = new DieReader(u, this.s);
+        readers[ui] = r;
+      }
+      types.ordinal = u.ordinal;
+      types.base = this.bases[u.ordinal]!;
+      subs.base = types.base;
+      subs.fileName = state.fileName;
+      subs.cxx = state.cxx;
+      this.unitLowPc = state.lowPc;
+      this.rnglistsBase = state.rnglistsBase;
+      r.read(at);
+      if (kind === ROOT_VARIABLE || kind === ROOT_MEMBER_VARIABLE)
+        subs.onVariable(r, undefined, kind === ROOT_VARIABLE);
+      else this.walkSubprogram(r, kind === ROOT_FUNCTION);
+    }
+    const { subprograms, variables } = subs.finish();
+    return this.attachSymbols(subprograms, variables);
+  }
+
+  /** Reads one subprogram's subtree: parameters, locals, static locals, inlined calls, nested functions. */
+  private walkSubprogram(r: DieReader, listed: boolean): void {
+    const subs = this.subs;
+    const sp = subs.onSubprogram(r, listed);
+    if (!r.abbrev!.hasChildren) return;
+    const frames = new Uint8Array(MAX_DIE_DEPTH + 2);
+    const scopes: RawSubprogram[] = [];
+    let depth = 1;
+    frames[1] = Frame.Subprogram;
+    scopes[1] = sp;
+    let at = r.next;
+    while (depth > 0) {
+      if (!r.read(at)) {
+        depth--;
+        at = r.next;
+        continue;
+      }
+      const parent = frames[depth] as Frame;
+      let scope = scopes[depth]!;
+      let frame: Frame = Frame.Other;
+      switch (r.tag) {
+        case DW_TAG.formal_parameter:
+          if (parent === Frame.Subprogram) subs.onParam(r, scope);
+          break;
+        case DW_TAG.unspecified_parameters:
+          if (parent === Frame.Subprogram) subs.onVariadic(scope);
+          break;
+        case DW_TAG.subprogram:
+          // A nested function (GNU C), or a method of a class local to the function.
+          scope = subs.onSubprogram(r, parent !== Frame.Aggregate);
+          frame = Frame.Subprogram;
+          break;
+        case DW_TAG.variable:
+          if (parent === Frame.Subprogram || parent === Frame.Scope) subs.onVariable(r, scope, true);
+          else if (parent === Frame.Aggregate) subs.onVariable(r, undefined, false);
+          break;
+        case DW_TAG.lexical_block:
+          frame =
+            parent === Frame.Subprogram || parent === Frame.Scope
+              ? Frame.Scope
+              : parent === Frame.Inlined
+                ? Frame.Inlined
+                : Frame.Other;
+          break;
+        case DW_TAG.inlined_subroutine:
+          subs.onInlined(r, scope);
+          frame = Frame.Inlined;
+          break;
+        case DW_TAG.structure_type:
+        case DW_TAG.union_type:
+        case DW_TAG.class_type:
+          frame = Frame.Aggregate;
+          break;
+      }
+      if (r.abbrev!.hasChildren) {
+        // The main pass has checked the depth of this tree already.
+        depth++;
+        frames[depth] = frame;
         scopes[depth] = scope;
       }
       at = r.next;
@@ -469,70 +593,87 @@ class DwarfReader implements DieLookup {
   ): { subprograms: Subprogram[]; variables: Variable[] } {
     const relocatable = this.elf.header.type === ET_REL;
     const syms = this.elf.symbols;
-    // Symbols by place: per section, by offset, in relocatable files; by address in linked ones.
-    const bySection = new Map<number, Map<number | bigint, ElfSymbol[]>>();
-    const byName = new Map<string, ElfSymbol>();
+    if (syms.length === 0) return { subprograms, variables };
+    // Places asked for: section × 2^32 + offset in relocatable files (offsets are section-relative), the
+    // address in linked ones. Only symbols at one of these places are looked at further.
+    const placeOf = (section: number | undefined, address: bigint | undefined): number | undefined => {
+      if (address === undefined || address > 0x1f_ffff_ffff_ffffn) return undefined;
+      if (!relocatable) return Number(address);
+      if (section === undefined || address >= 0x1_0000_0000n) return undefined;
+      return section * 0x1_0000_0000 + Number(address);
+    };
+    const wanted = new Map<number, ElfSymbol[]>();
+    for (const sp of subprograms as Mutable<Subprogram>[]) {
+      if (sp.declaration || sp.lowPc === undefined) continue;
+      if (sp.section === undefined && !relocatable) sp.section = this.sectionOf(sp.lowPc);
+      const key = placeOf(sp.section, sp.lowPc);
+      if (key !== undefined) wanted.set(key, []);
+    }
+    for (const v of variables as Mutable<Variable>[]) {
+      if (v.declaration) continue;
+      if (v.section === undefined && !relocatable && v.address !== undefined)
+        v.section = this.sectionOf(v.address);
+      const key = placeOf(v.section, v.address);
+      if (key !== undefined) wanted.set(key, []);
+    }
     for (const s of syms) {
       const t = s.type;
       if (t !== STT_OBJECT && t !== STT_FUNC && t !== STT_COMMON && t !== STT_TLS && t !== STT_GNU_IFUNC)
         continue;
       if (s.name === "") continue;
       const defined = (s.shndx !== 0 && s.shndx < 0xff00) || s.shndxRaw === 0xffff;
-      if (defined) {
-        const k = relocatable ? s.shndx : 0;
-        let m = bySection.get(k);
-        if (m === undefined) {
-          m = new Map();
-          bySection.set(k, m);
-        }
-        const key = placeKey(s.value);
-        const list = m.get(key);
-        if (list) list.push(s);
-        else m.set(key, [s]);
-      }
-      if ((defined || s.shndx === SHN_COMMON) && !byName.has(s.name)) byName.set(s.name, s);
+      if (!defined) continue;
+      const key = placeOf(s.shndx, s.value);
+      if (key !== undefined) wanted.get(key)?.push(s);
     }
+    let byName: Map<string, ElfSymbol> | undefined;
+    const named = (name: string, linkageName: string | undefined, func: boolean): string | undefined => {
+      if (byName === undefined) {
+        byName = new Map();
+        for (const s of syms) {
+          const defined =
+            (s.shndx !== 0 && s.shndx < 0xff00) || s.shndxRaw === 0xffff || s.shndx === SHN_COMMON;
+          if (defined && s.name !== "" && !byName.has(s.name)) byName.set(s.name, s);
+        }
+      }
+      const s = (linkageName !== undefined ? byName.get(linkageName) : undefined) ?? byName.get(name);
+      return s !== undefined && isFunc(s) === func ? s.name : undefined;
+    };
     const pick = (
-      section: number,
-      address: bigint,
+      key: number | undefined,
       name: string,
       linkageName: string | undefined,
       func: boolean,
     ): string | undefined => {
-      const list = bySection.get(relocatable ? section : 0)?.get(placeKey(address));
-      if (list === undefined) return undefined;
-      let first: ElfSymbol | undefined;
-      let global: ElfSymbol | undefined;
-      for (const s of list) {
-        if (isFunc(s) !== func) continue;
-        if (s.name === linkageName || s.name === name) return s.name;
-        first ??= s;
-        if (s.bind !== 0) global ??= s;
+      const list = key === undefined ? undefined : wanted.get(key);
+      if (list !== undefined) {
+        // Several symbols at one place (aliases, linker-made markers such as __TMC_END__): the one with the
+        // name, then a compiler-renamed static local (`counter.0` with gcc, `next_id.counter` with clang),
+        // then one with a size, a global, or the first.
+        let renamed: ElfSymbol | undefined;
+        let sized: ElfSymbol | undefined;
+        let global: ElfSymbol | undefined;
+        let first: ElfSymbol | undefined;
+        for (const s of list) {
+          if (isFunc(s) !== func) continue;
+          if (s.name === linkageName || s.name === name) return s.name;
+          if (name !== "" && (s.name.startsWith(`${name}.`) || s.name.endsWith(`.${name}`))) renamed ??= s;
+          if (s.size > 0) sized ??= s;
+          if (s.bind !== 0) global ??= s;
+          first ??= s;
+        }
+        const best = renamed ?? sized ?? global ?? first;
+        if (best !== undefined) return best.name;
       }
-      return (global ?? first)?.name;
-    };
-    const named = (name: string, linkageName: string | undefined, func: boolean): string | undefined => {
-      const s = (linkageName !== undefined ? byName.get(linkageName) : undefined) ?? byName.get(name);
-      return s !== undefined && isFunc(s) === func ? s.name : undefined;
+      return named(name, linkageName, func);
     };
     for (const sp of subprograms as Mutable<Subprogram>[]) {
       if (sp.declaration || sp.lowPc === undefined) continue;
-      if (sp.section === undefined && !relocatable) sp.section = this.sectionOf(sp.lowPc);
-      const placed =
-        sp.section !== undefined || !relocatable
-          ? pick(sp.section ?? 0, sp.lowPc, sp.name, sp.linkageName, true)
-          : undefined;
-      sp.symbol = placed ?? named(sp.name, sp.linkageName, true);
+      sp.symbol = pick(placeOf(sp.section, sp.lowPc), sp.name, sp.linkageName, true);
     }
     for (const v of variables as Mutable<Variable>[]) {
       if (v.declaration) continue;
-      if (v.section === undefined && !relocatable && v.address !== undefined)
-        v.section = this.sectionOf(v.address);
-      const placed =
-        v.address !== undefined && (v.section !== undefined || !relocatable)
-          ? pick(v.section ?? 0, v.address, v.name, v.linkageName, false)
-          : undefined;
-      v.symbol = placed ?? named(v.name, v.linkageName, false);
+      v.symbol = pick(placeOf(v.section, v.address), v.name, v.linkageName, false);
     }
     return { subprograms, variables };
   }

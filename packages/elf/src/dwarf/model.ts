@@ -122,7 +122,10 @@ export interface Subprogram {
   readonly linkageName?: string;
   readonly external: boolean;
   readonly declaration: boolean;
-  /** True for abstract instances (inline-only definitions whose code lives in their callers). */
+  /**
+   * True for abstract instances without code of their own (inline-only definitions whose code lives in their
+   * callers). An abstract instance that also has an out-of-line copy is listed once, as that copy.
+   */
   readonly inline: boolean;
   readonly returns?: TypeId;
   readonly params: readonly Parameter[];
@@ -173,6 +176,13 @@ export interface CompileUnit {
   readonly compDir?: string;
 }
 
+/**
+ * What `readDwarf` returns. `units` and `types` are read at once; `subprograms` and `variables` are decoded the
+ * first time either is read (a reader of layouts does not pay for them), so a malformed reference between
+ * subprograms or variables (an abstract-origin cycle, an address index past .debug_addr) throws its
+ * `ElfError` then, from the property access. Malformed DIE trees, abbreviations and attribute encodings are
+ * refused by `readDwarf` itself, since every DIE is read there.
+ */
 export interface DwarfInfo {
   readonly units: readonly CompileUnit[];
   /** Every type by id. */

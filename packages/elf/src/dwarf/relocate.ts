@@ -357,134 +357,162 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
   const arch = archTable(elf.machine);
   const targetName = elf.sections[target]?.name ?? `section ${target}`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // One entry per relocation, in table order: where, what kind, S + A, and the symbol's section.
-  const relOff = new Float64Array(total);
-  const relSA = new Float64Array(total);
-  const relSec = new Int32Array(total);
-  const relKind: RelocKind[] = new Array(total);
+  const mips64le = elf.machine === EM_MIPS && is64 && le;
+  const offsetOf = (rv: DataView, p: number): number =>
+    is64
+      ? rv.getUint32(p + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(p + (le ? 0 : 4), le)
+      : rv.getUint32(p, le);
+
+  // Producers emit relocations in offset order; a cheap first look at the offsets decides whether they can
+  // be folded into the index as they come, or must be ordered first (keeping table order among relocations
+  // of one field: an ADD/SUB pair applies in sequence).
+  let sorted = true;
+  let last = -1;
+  for (const rs of relSections) {
+    const entsize = rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const raw = elf.rawData(rs.index);
+    const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let p = 0; p + entsize <= raw.length; p += entsize) {
+      const off = offsetOf(rv, p);
+      if (off < last) {
+        sorted = false;
+        break;
+      }
+      last = off;
+    }
+    if (!sorted) break;
+  }
+  let order: Int32Array | undefined;
+  if (!sorted) {
+    const all: number[] = [];
+    for (const rs of relSections) {
+      const entsize = rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+      const raw = elf.rawData(rs.index);
+      const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      for (let p = 0; p + entsize <= raw.length; p += entsize) all.push(offsetOf(rv, p));
+    }
+    const idx = Array.from({ length: all.length }, (_, i) => i);
+    idx.sort((x, y) => all[x]! - all[y]! || x - y);
+    order = Int32Array.from(idx);
+  }
+
+  // Decode every entry (in table order, or in offset order through `order`) and fold it into its slot.
+  const entries: {
+    rs: (typeof relSections)[number];
+    raw: Uint8Array;
+    rv: DataView;
+    syms: RawSymbols;
+    first: number;
+  }[] = [];
+  let first = 0;
+  for (const rs of relSections) {
+    const raw = elf.rawData(rs.index);
+    entries.push({
+      rs,
+      raw,
+      rv: new DataView(raw.buffer, raw.byteOffset, raw.byteLength),
+      syms: new RawSymbols(elf, rs.link),
+      first,
+    });
+    first += rs.size / (rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8);
+  }
+  const offsets = new Float64Array(total);
+  const values = new Float64Array(total);
+  const sections = new Int32Array(total);
   const kinds = new Map<number, RelocKind | null>();
   const infos = new Map<number, RelocType | undefined>();
   let lastType = -1;
   let lastKind: RelocKind | null | undefined;
-  let n = 0;
-  let sorted = true;
-  const mips64le = elf.machine === EM_MIPS && is64 && le;
-
-  for (const rs of relSections) {
+  let used = 0;
+  let e = entries[0]!;
+  let ei = 0;
+  for (let j = 0; j < total; j++) {
+    let n = order ? order[j]! : j;
+    if (order) {
+      ei = 0;
+      while (ei + 1 < entries.length && entries[ei + 1]!.first <= n) ei++;
+      e = entries[ei]!;
+    } else {
+      while (n - e.first >= e.rs.size / (e.rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8))
+        e = entries[++ei]!;
+    }
+    n -= e.first;
+    const rs = e.rs;
+    const raw = e.raw;
+    const rv = e.rv;
     const isRela = rs.type === SHT.RELA;
     const entsize = isRela ? (is64 ? 24 : 12) : is64 ? 16 : 8;
-    const count = rs.size / entsize;
-    const raw = elf.rawData(rs.index);
-    const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const syms = rs.link === 0 ? [] : elf.symbolsOf(rs.link);
-    // Symbol values and sections as plain arrays, computed once per table: a relocation per name is common.
-    const symValue = new Float64Array(syms.length);
-    const symSection = new Int32Array(syms.length);
-    for (let i = 0; i < syms.length; i++) {
-      const sym = syms[i]!;
-      symValue[i] = Number(sym.value);
-      const defined = (sym.shndx !== 0 && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
-      symSection[i] = defined ? sym.shndx : -1;
-    }
-    for (let i = 0; i < count; i++) {
-      const p = i * entsize;
-      let off: number;
-      let sym: number;
-      let type: number;
-      if (is64) {
-        off = rv.getUint32(p + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(p + (le ? 0 : 4), le);
-        if (mips64le) {
-          // MIPS64 little-endian stores r_info as r_sym (32), r_ssym, r_type3, r_type2, r_type (8 bits each).
-          sym = rv.getUint32(p + 8, true);
-          type = raw[p + 15]! | (raw[p + 14]! << 8) | (raw[p + 13]! << 16);
-        } else {
-          sym = rv.getUint32(p + 8 + (le ? 4 : 0), le);
-          type = rv.getUint32(p + 8 + (le ? 0 : 4), le);
-        }
+    const p = n * entsize;
+    const off = offsetOf(rv, p);
+    let sym: number;
+    let type: number;
+    if (is64) {
+      if (mips64le) {
+        // MIPS64 little-endian stores r_info as r_sym (32), r_ssym, r_type3, r_type2, r_type (8 bits each).
+        sym = rv.getUint32(p + 8, true);
+        type = raw[p + 15]! | (raw[p + 14]! << 8) | (raw[p + 13]! << 16);
       } else {
-        off = rv.getUint32(p, le);
-        const info = rv.getUint32(p + 4, le);
-        sym = info >>> 8;
-        type = info & 0xff;
+        sym = rv.getUint32(p + 8 + (le ? 4 : 0), le);
+        type = rv.getUint32(p + 8 + (le ? 0 : 4), le);
       }
-      let kind = type === lastType ? lastKind : kinds.get(type);
-      if (kind === undefined) {
-        const info =
-          arch?.types.get(type) ?? (elf.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
-        infos.set(type, info);
-        kind = info ? classify(info) : null;
-        kinds.set(type, kind);
-      }
-      lastType = type;
-      lastKind = kind;
-      if (kind === null) {
-        throw new ElfError(
-          "bad-relocation",
-          `relocation ${i} of '${rs.name}' has type ${type}, unknown for machine ${elf.machineName}`,
-          rs.offset + p,
-          elf.path,
-        );
-      }
-      if (sym >= syms.length && sym !== 0) {
-        throw new ElfError(
-          "bad-relocation",
-          `relocation ${i} of '${rs.name}' names symbol ${sym}, but the symbol table has ${syms.length}`,
-          rs.offset + p,
-          elf.path,
-        );
-      }
-      if (kind.op === Op.None) continue;
-      const width = kind.uleb ? 1 : Math.max(1, kind.bits >> 3);
-      if (off + width > bytes.length) {
-        throw new ElfError(
-          "bad-relocation",
-          `relocation ${i} of '${rs.name}' patches offset ${off}, outside '${targetName}' (size ${bytes.length})`,
-          rs.offset + p,
-          elf.path,
-        );
-      }
-      let addend: number;
-      if (isRela) {
-        const q = p + (is64 ? 16 : 8);
-        addend = is64
-          ? rv.getInt32(q + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(q + (le ? 0 : 4), le)
-          : rv.getInt32(q, le);
-      } else {
-        // REL: the addend is what the field holds (debug relocations are plain words; others are decoded
-        // by the psABI's rules).
-        const info = infos.get(type)!;
-        addend =
-          info.addend.kind === "word"
-            ? signedField(view, bytes, off, kind, le)
-            : Number(implicitAddend(info.addend, bytes, off, le));
-      }
-      const sv = sym < symValue.length ? symValue[sym]! : 0;
-      const ss = sym < symSection.length ? symSection[sym]! : -1;
-      if (n > 0 && off < relOff[n - 1]!) sorted = false;
-      relOff[n] = off;
-      relSA[n] = sv + addend;
-      relSec[n] = ss;
-      relKind[n] = kind;
-      n++;
+    } else {
+      const info = rv.getUint32(p + 4, le);
+      sym = info >>> 8;
+      type = info & 0xff;
     }
-  }
-  // Producers emit relocations in offset order; otherwise order them by offset, keeping table order among
-  // relocations of one field (an ADD/SUB pair must apply in sequence).
-  let order: Int32Array | undefined;
-  if (!sorted) {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((x, y) => relOff[x]! - relOff[y]! || x - y);
-    order = Int32Array.from(idx);
-  }
-  const offsets = new Float64Array(n);
-  const values = new Float64Array(n);
-  const sections = new Int32Array(n);
-  let used = 0;
-  for (let j = 0; j < n; j++) {
-    const i = order ? order[j]! : j;
-    const off = relOff[i]!;
-    const kind = relKind[i]!;
-    const sa = relSA[i]!;
+    let kind = type === lastType ? lastKind : kinds.get(type);
+    if (kind === undefined) {
+      const info =
+        arch?.types.get(type) ?? (elf.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+      infos.set(type, info);
+      kind = info ? classify(info) : null;
+      kinds.set(type, kind);
+    }
+    lastType = type;
+    lastKind = kind;
+    if (kind === null) {
+      throw new ElfError(
+        "bad-relocation",
+        `relocation ${n} of '${rs.name}' has type ${type}, unknown for machine ${elf.machineName}`,
+        rs.offset + p,
+        elf.path,
+      );
+    }
+    const syms = e.syms;
+    if (sym >= syms.count && sym !== 0) {
+      throw new ElfError(
+        "bad-relocation",
+        `relocation ${n} of '${rs.name}' names symbol ${sym}, but the symbol table has ${syms.count}`,
+        rs.offset + p,
+        elf.path,
+      );
+    }
+    if (kind.op === Op.None) continue;
+    const width = kind.uleb ? 1 : Math.max(1, kind.bits >> 3);
+    if (off + width > bytes.length) {
+      throw new ElfError(
+        "bad-relocation",
+        `relocation ${n} of '${rs.name}' patches offset ${off}, outside '${targetName}' (size ${bytes.length})`,
+        rs.offset + p,
+        elf.path,
+      );
+    }
+    let addend: number;
+    if (isRela) {
+      const q = p + (is64 ? 16 : 8);
+      addend = is64
+        ? rv.getInt32(q + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(q + (le ? 0 : 4), le)
+        : rv.getInt32(q, le);
+    } else {
+      // REL: the addend is what the field holds (debug relocations are plain words; others are decoded
+      // by the psABI's rules).
+      const info = infos.get(type)!;
+      addend =
+        info.addend.kind === "word"
+          ? signedField(view, bytes, off, kind, le)
+          : Number(implicitAddend(info.addend, bytes, off, le));
+    }
+    const sa = (sym < syms.count ? syms.value(sym) : 0) + addend;
     const fresh = used === 0 || offsets[used - 1] !== off;
     const slot = fresh ? used++ : used - 1;
     if (fresh) {
@@ -494,7 +522,7 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
     switch (kind.op) {
       case Op.Abs:
         values[slot] = sa;
-        sections[slot] = relSec[i]!;
+        sections[slot] = sym < syms.count ? syms.section(sym) : -1;
         break;
       case Op.PcRel:
         values[slot] = sa - off;
@@ -515,6 +543,85 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
     }
   }
   return new RelocIndex(offsets.subarray(0, used), values.subarray(0, used), sections.subarray(0, used));
+}
+
+/**
+ * The value and section of symbols of one symbol table, read straight from its entries and only for the
+ * symbols relocations name (in a relocatable object nearly all name a handful of section symbols), rather
+ * than decoding every symbol into an object. SHN_XINDEX entries go through `ElfFile.symbolsOf`, which
+ * knows SYMTAB_SHNDX.
+ */
+class RawSymbols {
+  readonly count: number;
+  private readonly values: Float64Array;
+  private readonly sections: Int32Array;
+  private readonly view: DataView | undefined;
+  private readonly is64: boolean;
+  private readonly le: boolean;
+
+  constructor(
+    private readonly elf: ElfFile,
+    private readonly table: number,
+  ) {
+    this.is64 = elf.is64;
+    this.le = elf.littleEndian;
+    if (table === 0) {
+      this.count = 0;
+      this.values = new Float64Array(0);
+      this.sections = new Int32Array(0);
+      return;
+    }
+    const sec = elf.sections[table];
+    if (!sec || (sec.type !== SHT.SYMTAB && sec.type !== SHT.DYNSYM)) {
+      throw new ElfError(
+        "bad-section-link",
+        `relocations link to section ${table}, which is not a symbol table`,
+        sec?.offset ?? 0,
+        elf.path,
+      );
+    }
+    const entsize = this.is64 ? 24 : 16;
+    if (sec.entsize !== entsize || sec.size % entsize !== 0) {
+      // Let the ELF reader say what is wrong with the table.
+      elf.symbolsOf(table);
+    }
+    const raw = elf.rawData(table);
+    this.view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    this.count = Math.floor(raw.length / entsize);
+    this.values = new Float64Array(this.count).fill(Number.NaN);
+    this.sections = new Int32Array(this.count);
+  }
+
+  private load(i: number): void {
+    const v = this.view!;
+    const le = this.le;
+    let value: number;
+    let shndx: number;
+    if (this.is64) {
+      const p = i * 24;
+      shndx = v.getUint16(p + 6, le);
+      value = v.getUint32(p + 8 + (le ? 4 : 0), le) * 0x1_0000_0000 + v.getUint32(p + 8 + (le ? 0 : 4), le);
+    } else {
+      const p = i * 16;
+      value = v.getUint32(p + 4, le);
+      shndx = v.getUint16(p + 14, le);
+    }
+    // SHN_XINDEX: the real index is in SYMTAB_SHNDX, and may be any number (70,000 sections happen).
+    const defined = shndx === 0xffff || (shndx !== 0 && shndx < 0xff00);
+    if (shndx === 0xffff) shndx = this.elf.symbolsOf(this.table)[i]!.shndx;
+    this.values[i] = value;
+    this.sections[i] = defined ? shndx : -1;
+  }
+
+  value(i: number): number {
+    if (Number.isNaN(this.values[i]!)) this.load(i);
+    return this.values[i]!;
+  }
+
+  section(i: number): number {
+    if (Number.isNaN(this.values[i]!)) this.load(i);
+    return this.sections[i]!;
+  }
 }
 
 /** A REL implicit addend held in a plain word: sign-extended from the field's width. */

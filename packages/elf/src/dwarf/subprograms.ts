@@ -381,15 +381,18 @@ export class SubprogramCollector {
     const types = this.types;
     // Declarations that a later DIE completes (DW_AT_specification) are not listed on their own.
     const completed = new Set<DieKey>();
+    // Every reference must name a DIE, and no chain of them may loop, whether or not the DIE is listed.
     for (const sp of this.subprograms) {
       this.checkRef(sp.origin, sp.key);
       this.checkRef(sp.spec, sp.key);
       if (!Number.isNaN(sp.spec)) completed.add(sp.spec);
+      if (!Number.isNaN(sp.origin) || !Number.isNaN(sp.spec)) this.chain(sp);
     }
     for (const v of this.variables) {
       this.checkRef(v.origin, v.key);
       this.checkRef(v.spec, v.key);
       if (!Number.isNaN(v.spec)) completed.add(v.spec);
+      if (!Number.isNaN(v.origin) || !Number.isNaN(v.spec)) this.varChain(v);
     }
     // Abstract instances that have a concrete copy (out of line, or a C++ constructor variant) are listed
     // through that copy.

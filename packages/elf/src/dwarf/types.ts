@@ -1,4 +1,5 @@
 import type { ElfErrorCode } from "../errors.js";
+import { planFor } from "./abbrev.js";
 import { DW_AT, DW_ATE, DW_FORM, DW_OP, DW_TAG, tagName } from "./constants.js";
 import { type DieReader, REF_EXTERNAL, REF_SIGNATURE } from "./forms.js";
 import type { DwarfType, Enumerator, Member, Subrange, TypeId, TypeKind } from "./model.js";
@@ -54,87 +55,68 @@ const EMPTY: Member[] = Object.freeze([]) as unknown as Member[];
  * ("pretenuring"), which spares the young-generation collector from copying hundreds of thousands of objects.
  * Every field of the kind is present from the start, in one order, so objects of a kind share one shape.
  */
-function newRecord(id: TypeId, name: string, kind: TypeKind): TypeRecord {
+function newRecord(
+  id: TypeId,
+  name: string,
+  kind: TypeKind,
+  size: number | undefined,
+  declaration: boolean | undefined,
+  file: string | undefined,
+  line: number | undefined,
+  encoding: number,
+  prototyped: boolean,
+): TypeRecord {
+  // Every field a kind has is set here, from values known when its DIE is read: V8 tracks fields written
+  // only at creation as constant, and writing one later throws away the code that relied on it.
   switch (kind) {
     case "base":
-      return {
-        id,
-        name,
-        kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
-        encoding: 0,
-      };
+      return { id, name, kind, size, declaration, file, line, encoding };
     case "struct":
     case "union":
     case "class":
-      return {
-        id,
-        name,
-        kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
-        members: EMPTY,
-      };
+      return { id, name, kind, size, declaration, file, line, members: EMPTY };
     case "enum":
       return {
         id,
         name,
         kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
+        size,
+        declaration,
+        file,
+        line,
         enumerators: EMPTY as unknown as Enumerator[],
         underlying: undefined,
       };
     case "array":
-      return {
-        id,
-        name,
-        kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
-        element: "",
-        dimensions: [],
-      };
+      return { id, name, kind, size, declaration, file, line, element: "", dimensions: [] };
     case "function":
       return {
         id,
         name,
         kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
+        size,
+        declaration,
+        file,
+        line,
         returns: undefined,
-        params: [],
+        params: EMPTY as unknown as TypeId[],
         variadic: false,
-        prototyped: false,
+        prototyped,
       };
     case "unspecified":
-      return { id, name, kind, size: undefined, declaration: undefined, file: undefined, line: undefined };
+      return { id, name, kind, size, declaration, file, line };
     default:
-      return {
-        id,
-        name,
-        kind,
-        size: undefined,
-        declaration: undefined,
-        file: undefined,
-        line: undefined,
-        target: undefined,
-      };
+      return { id, name, kind, size, declaration, file, line, target: undefined };
   }
 }
 
-/** A member as published, created once its layout is final (literals, for the reason `newRecord` gives). */
+/**
+ * A member as published, created once its layout is final (literals, for the reason `newRecord` gives). The
+ * callers pass 32-bit integers (`x | 0`): V8 then keeps the numeric fields as small integers. Let one double
+ * reach a literal site and V8 switches that field of every object from the site to a boxed number, and
+ * deprecates the shape of the objects made so far. Members beyond 32-bit offsets get their own sites and
+ * their own shapes (literals with the same keys in the same order share one shape).
+ */
 function plainMember(name: string, type: TypeId, offset: number, size: number): Member {
   return { name, type, offset, size };
 }
@@ -148,10 +130,24 @@ function bitFieldMember(
 ): Member {
   return { name, type, offset, size, bitOffset, bitSize };
 }
+function bigMember(name: string, type: TypeId, offset: number, size: number): Member {
+  // A different property order gives these a shape of their own, so their doubles cannot widen the other's.
+  return { type, name, offset, size };
+}
+function bigBitFieldMember(
+  name: string,
+  type: TypeId,
+  offset: number,
+  size: number,
+  bitOffset: number,
+  bitSize: number,
+): Member {
+  return { type, name, offset, size, bitOffset, bitSize };
+}
 
 /** A number as a small integer when it is one, so that object fields keep one representation. */
 function smi(x: number): number {
-  return x === (x | 0) ? x | 0 : x;
+  return (x | 0) === x ? x | 0 : x;
 }
 
 /** Tags that can never be the target of DW_AT_type. */
@@ -218,6 +214,32 @@ export class NumVec {
 }
 
 const NONE = Number.NaN;
+/** The attributes `scan` reads, in plan order. */
+const TYPE_ATTRS = [
+  DW_AT.name,
+  DW_AT.byte_size,
+  DW_AT.bit_size,
+  DW_AT.type,
+  DW_AT.declaration,
+  DW_AT.decl_file,
+  DW_AT.decl_line,
+  DW_AT.encoding,
+  DW_AT.prototyped,
+  DW_AT.signature,
+] as const;
+/** The attributes `onMember` reads, in plan order. */
+const MEMBER_ATTRS = [
+  DW_AT.name,
+  DW_AT.type,
+  DW_AT.data_member_location,
+  DW_AT.bit_size,
+  DW_AT.bit_offset,
+  DW_AT.data_bit_offset,
+  DW_AT.byte_size,
+  DW_AT.external,
+  DW_AT.declaration,
+  DW_AT.artificial,
+] as const;
 const MSTRIDE = 9;
 const M_FLAGS = 0;
 const M_LOC = 1;
@@ -257,7 +279,7 @@ export class TypeCollector {
    * per member instead of one per field): flags (1 inheritance, 2 artificial), byte location, owner type
    * index, type key, DW_AT_bit_size, DW_AT_bit_offset, DW_AT_data_bit_offset, DW_AT_byte_size, DIE key.
    */
-  private mData = new Float64Array(MSTRIDE * 1024);
+  private mData: Float64Array;
 
   private readonly enumerators: Enumerator[] = [];
   private readonly eOwner = new NumVec();
@@ -293,7 +315,13 @@ export class TypeCollector {
   constructor(
     private readonly lookup: DieLookup,
     private readonly littleEndian: boolean,
-  ) {}
+    /** Total size of the info sections: sizes the member table up front (see below). */
+    infoBytes = 0,
+  ) {
+    // A member DIE takes at least 8 bytes or so; reserving for the most the sections could hold avoids
+    // copying a table of tens of megabytes as it grows. Pages never written are never touched.
+    this.mData = new Float64Array(MSTRIDE * Math.min(Math.max(1024, Math.ceil(infoBytes / 8)), 1 << 24));
+  }
 
   /** Reads a DW_AT_type-style reference of attribute `i` as a DIE key. */
   typeRef(r: DieReader, i: number): DieKey {
@@ -316,7 +344,7 @@ export class TypeCollector {
       if (this.list[this.indexOfKey(key)]!.id === id) return key;
     }
     const key = EXTERNAL_KEYS + this.externals++;
-    this.add(newRecord(id, name, "unspecified"), key);
+    this.add(newRecord(id, name, "unspecified", undefined, undefined, undefined, undefined, 0, false), key);
     return key;
   }
 
@@ -355,51 +383,29 @@ export class TypeCollector {
 
   /** Reads the attributes every type DIE may carry into the scratch fields. */
   private scan(r: DieReader): void {
-    this.name = "";
-    this.byteSize = NONE;
-    this.target = NONE;
-    this.declaration = false;
-    this.fileIndex = -1;
-    this.line = 0;
-    this.encoding = 0;
-    this.prototyped = false;
-    this.signature = NONE;
-    this.bitSize = NONE;
-    const attrs = r.attrs;
-    for (let i = 0; i < r.count; i++) {
-      switch (attrs[i]!) {
-        case DW_AT.name:
-          this.name = r.str(i);
-          break;
-        case DW_AT.byte_size:
-          if (r.isConstant(i)) this.byteSize = r.udata(i);
-          break;
-        case DW_AT.bit_size:
-          if (r.isConstant(i)) this.bitSize = r.udata(i);
-          break;
-        case DW_AT.type:
-          this.target = this.typeRef(r, i);
-          break;
-        case DW_AT.declaration:
-          this.declaration = r.flag(i);
-          break;
-        case DW_AT.decl_file:
-          if (r.isConstant(i)) this.fileIndex = r.udata(i);
-          break;
-        case DW_AT.decl_line:
-          if (r.isConstant(i)) this.line = r.udata(i);
-          break;
-        case DW_AT.encoding:
-          this.encoding = r.udata(i);
-          break;
-        case DW_AT.prototyped:
-          this.prototyped = r.flag(i);
-          break;
-        case DW_AT.signature:
-          this.signature = this.typeRef(r, i);
-          break;
-      }
-    }
+    const a = r.abbrev!;
+    const p = a.typePlan ?? planFor(a, TYPE_ATTRS);
+    a.typePlan = p;
+    const name = p[0]!;
+    const byteSize = p[1]!;
+    const bitSize = p[2]!;
+    const type = p[3]!;
+    const declaration = p[4]!;
+    const file = p[5]!;
+    const line = p[6]!;
+    const encoding = p[7]!;
+    const prototyped = p[8]!;
+    const signature = p[9]!;
+    this.name = name >= 0 ? r.str(name) : "";
+    this.byteSize = byteSize >= 0 && r.isConstant(byteSize) ? r.udata(byteSize) : NONE;
+    this.bitSize = bitSize >= 0 && r.isConstant(bitSize) ? r.udata(bitSize) : NONE;
+    this.target = type >= 0 ? this.typeRef(r, type) : NONE;
+    this.declaration = declaration >= 0 ? r.flag(declaration) : false;
+    this.fileIndex = file >= 0 && r.isConstant(file) ? r.udata(file) : -1;
+    this.line = line >= 0 && r.isConstant(line) ? r.udata(line) : 0;
+    this.encoding = encoding >= 0 ? r.udata(encoding) : 0;
+    this.prototyped = prototyped >= 0 ? r.flag(prototyped) : false;
+    this.signature = signature >= 0 ? this.typeRef(r, signature) : NONE;
   }
 
   /**
@@ -474,20 +480,38 @@ export class TypeCollector {
         return -1;
     }
     this.scan(r);
-    const t = newRecord(typeId(this.ordinal, r.offset), this.name, kind);
-    if (!Number.isNaN(this.byteSize)) t.size = smi(this.byteSize);
-    if (this.declaration) t.declaration = true;
-    if (this.fileIndex >= 0) {
-      const f = this.fileName(this.fileIndex);
-      if (f !== undefined) t.file = f;
+    let size = Number.isNaN(this.byteSize) ? undefined : smi(this.byteSize);
+    if (size === undefined) {
+      if (kind === "base" && !Number.isNaN(this.bitSize)) size = Math.ceil(this.bitSize / 8);
+      else if (
+        kind === "pointer" ||
+        kind === "reference" ||
+        kind === "rvalue-reference" ||
+        kind === "ptr-to-member"
+      ) {
+        size = this.addressSize;
+      }
     }
-    if (this.line > 0) t.line = smi(this.line);
+    let name = this.name;
+    if (kind === "unspecified" && tag !== DW_TAG.unspecified_type && name === "")
+      name = tagName(tag).replace(/^DW_TAG_/, "");
+    const t = newRecord(
+      typeId(this.ordinal, r.offset),
+      name,
+      kind,
+      size,
+      this.declaration ? true : undefined,
+      this.fileIndex >= 0 ? this.fileName(this.fileIndex) : undefined,
+      this.line > 0 ? smi(this.line) : undefined,
+      smi(this.encoding),
+      // C++ types are always prototyped, and producers leave DW_AT_prototyped out for them.
+      this.prototyped || this.cxx,
+    );
     const at = this.add(t, this.base + r.offset);
     let chain = NONE;
     switch (kind) {
       case "base":
-        t.encoding = smi(this.encoding);
-        if (Number.isNaN(this.byteSize) && !Number.isNaN(this.bitSize)) t.size = Math.ceil(this.bitSize / 8);
+      case "unspecified":
         break;
       case "struct":
       case "union":
@@ -512,19 +536,7 @@ export class TypeCollector {
         break;
       case "function":
         chain = this.target;
-        // C++ types are always prototyped, and producers leave DW_AT_prototyped out for them.
-        t.prototyped = this.prototyped || this.cxx;
         this.paramKeys.set(at, []);
-        break;
-      case "unspecified":
-        if (tag !== DW_TAG.unspecified_type && t.name === "") t.name = tagName(tag).replace(/^DW_TAG_/, "");
-        break;
-      case "pointer":
-      case "reference":
-      case "rvalue-reference":
-      case "ptr-to-member":
-        if (t.size === undefined) t.size = this.addressSize;
-        chain = this.target;
         break;
       default:
         chain = this.target;
@@ -542,52 +554,41 @@ export class TypeCollector {
 
   /** DW_TAG_member (or DW_TAG_inheritance) inside a struct, union or class. */
   onMember(r: DieReader, owner: number, inheritance: boolean): void {
-    let name = "";
-    let type = NONE;
+    const a = r.abbrev!;
+    const p = a.memberPlan ?? planFor(a, MEMBER_ATTRS);
+    a.memberPlan = p;
+    const iName = p[0]!;
+    const iType = p[1]!;
+    const iLoc = p[2]!;
+    const iBitSize = p[3]!;
+    const iBitOffset = p[4]!;
+    const iDataBitOffset = p[5]!;
+    const iByteSize = p[6]!;
+    const iExternal = p[7]!;
+    const iDeclaration = p[8]!;
+    const iArtificial = p[9]!;
+    // DWARF 2-4 C++ static data members are DW_TAG_member with DW_AT_external or DW_AT_declaration: they take
+    // no room in the layout.
+    const isStatic = (iExternal >= 0 && r.flag(iExternal)) || (iDeclaration >= 0 && r.flag(iDeclaration));
+    const name = iName >= 0 ? r.str(iName) : "";
+    const type = iType >= 0 ? this.typeRef(r, iType) : NONE;
     let loc = 0;
-    let bitSize = NONE;
-    let bitOffset = NONE;
-    let dataBitOffset = NONE;
-    let byteSize = NONE;
-    let isStatic = false;
-    let artificial = false;
-    const attrs = r.attrs;
-    for (let i = 0; i < r.count; i++) {
-      switch (attrs[i]!) {
-        case DW_AT.name:
-          name = r.str(i);
-          break;
-        case DW_AT.type:
-          type = this.typeRef(r, i);
-          break;
-        case DW_AT.data_member_location:
-          if (r.isConstant(i)) loc = r.udata(i);
-          else if (r.block(i)) loc = memberLocation(r);
-          // A location list (virtual bases in DWARF 2/3 C++) has no single offset.
-          break;
-        case DW_AT.bit_size:
-          bitSize = r.udata(i);
-          break;
-        case DW_AT.bit_offset:
-          // GCC writes a negative bit_offset (a field that spills past its storage unit) as sdata.
-          bitOffset = r.form(i) === DW_FORM.sdata ? r.sdata(i) : r.udata(i);
-          break;
-        case DW_AT.data_bit_offset:
-          dataBitOffset = r.udata(i);
-          break;
-        case DW_AT.byte_size:
-          byteSize = r.udata(i);
-          break;
-        case DW_AT.external:
-        case DW_AT.declaration:
-          // DWARF 2-4 C++ static data members are DW_TAG_member with these: they take no room in the layout.
-          if (r.flag(i)) isStatic = true;
-          break;
-        case DW_AT.artificial:
-          artificial = r.flag(i);
-          break;
-      }
+    if (iLoc >= 0) {
+      if (r.isConstant(iLoc)) loc = r.udata(iLoc);
+      else if (r.block(iLoc)) loc = memberLocation(r);
+      // A location list (virtual bases in DWARF 2/3 C++) has no single offset.
     }
+    const bitSize = iBitSize >= 0 ? r.udata(iBitSize) : NONE;
+    // GCC writes a negative bit_offset (a field that spills past its storage unit) as sdata.
+    const bitOffset =
+      iBitOffset >= 0
+        ? r.form(iBitOffset) === DW_FORM.sdata
+          ? r.sdata(iBitOffset)
+          : r.udata(iBitOffset)
+        : NONE;
+    const dataBitOffset = iDataBitOffset >= 0 ? r.udata(iDataBitOffset) : NONE;
+    const byteSize = iByteSize >= 0 ? r.udata(iByteSize) : NONE;
+    const artificial = iArtificial >= 0 ? r.flag(iArtificial) : false;
     if (isStatic) return;
     this.countChild(owner, r);
     const k = this.mName.length;
@@ -721,7 +722,20 @@ export class TypeCollector {
         this.lookup.fail(from, `DIE ${this.offsetIn(from)} uses a ${tagName(d.tag)} as a type`);
       }
       const name = d.name || tagName(d.tag).replace(/^DW_TAG_/, "");
-      i = this.add(newRecord(this.lookup.idOf(key), name, "unspecified"), key);
+      i = this.add(
+        newRecord(
+          this.lookup.idOf(key),
+          name,
+          "unspecified",
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          0,
+          false,
+        ),
+        key,
+      );
       if (this.next.length > 0) this.grow();
     }
     // DW_AT_signature stubs stand for their type unit's type (stubs never chain; bound the walk anyway).
@@ -942,9 +956,17 @@ export class TypeCollector {
             `bit-field '${name}' of ${owner.kind} '${owner.name}' has a negative bit offset`,
           );
         }
-        m = bitFieldMember(name, type, smi(Math.floor(bit / 8)), smi(size), smi(bit), smi(bs));
+        const o = Math.floor(bit / 8);
+        // 32-bit integers keep every member's fields small integers (see `plainMember`); a struct larger than
+        // 256 MB is not worth a faster path.
+        if ((o | 0) === o && (size | 0) === size && (bit | 0) === bit && (bs | 0) === bs) {
+          m = bitFieldMember(name, type, o | 0, size | 0, bit | 0, bs | 0);
+        } else {
+          m = bigBitFieldMember(name, type, o, size, bit, bs);
+        }
       } else {
-        m = plainMember(name, type, smi(offset), smi(size));
+        if ((offset | 0) === offset && (size | 0) === size) m = plainMember(name, type, offset | 0, size | 0);
+        else m = bigMember(name, type, offset, size);
       }
       const flags = d[at + M_FLAGS]!;
       if (flags & 1) (m as { inheritance?: boolean }).inheritance = true;
@@ -1001,27 +1023,40 @@ export class TypeCollector {
 
   /** The public map of every type by id (built once, after subprograms and variables resolved theirs). */
   publish(): ReadonlyMap<TypeId, DwarfType> {
-    // The table keeps only what finding an id needs, not the collector and its scratch arrays.
+    // The table keeps only what finding an id needs, not the collector and its scratch arrays. `list` and
+    // `late` stay live: reading subprograms later may still add placeholder types.
     const list = this.list;
     const keys = this.sortedKeys.a.slice(0, this.sortedKeys.n);
     const index = Int32Array.from(this.sortedIndex.a.subarray(0, this.sortedIndex.n));
-    const late = new Map<TypeId, number>();
-    for (const i of this.late.values()) late.set(list[i]!.id, i);
+    const late = this.late;
     const keyOf = this.lookup.keyOfFn();
-    return new TypeTable(list as unknown as DwarfType[], (id) => {
-      const key = keyOf(id);
-      if (key !== undefined) {
-        let lo = 0;
-        let hi = keys.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (keys[mid]! < key) lo = mid + 1;
-          else hi = mid;
+    const stubs = new Map<number, number>();
+    for (let i = 0; i < this.isAlias.length; i++) {
+      if (!this.isAlias[i]) continue;
+      const to = this.indexOfKey(this.aux.a[i]!);
+      if (to >= 0) stubs.set(i, to);
+    }
+    return new TypeTable(
+      list as unknown as DwarfType[],
+      (id) => {
+        const key = keyOf(id);
+        if (key !== undefined) {
+          let lo = 0;
+          let hi = keys.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (keys[mid]! < key) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo < keys.length && keys[lo] === key) return index[lo]!;
+          return late.get(key) ?? -1;
         }
-        if (lo < keys.length && keys[lo] === key) return index[lo]!;
-      }
-      return late.get(id) ?? -1;
-    });
+        // Placeholders for types outside the file ("sig:…", "ext"): few, and only in `late`.
+        for (const i of late.values()) if (list[i]!.id === id) return i;
+        return -1;
+      },
+      stubs,
+    );
   }
 }
 
@@ -1033,31 +1068,42 @@ class TypeTable implements ReadonlyMap<TypeId, DwarfType> {
   constructor(
     private readonly list: readonly DwarfType[],
     private readonly indexOf: (id: TypeId) => number,
+    /** DW_AT_signature stubs (by index) and the type unit type each stands for: looked up, never listed. */
+    private readonly stubs: ReadonlyMap<number, number>,
   ) {}
+  private at(id: TypeId): number {
+    const i = this.indexOf(id);
+    return i < 0 ? i : (this.stubs.get(i) ?? i);
+  }
   get size(): number {
-    return this.list.length;
+    return this.list.length - this.stubs.size;
   }
   get(id: TypeId): DwarfType | undefined {
-    const i = this.indexOf(id);
+    const i = this.at(id);
     return i < 0 ? undefined : this.list[i];
   }
   has(id: TypeId): boolean {
-    return this.indexOf(id) >= 0;
+    return this.at(id) >= 0;
   }
   forEach(
     f: (value: DwarfType, key: TypeId, map: ReadonlyMap<TypeId, DwarfType>) => void,
     thisArg?: unknown,
   ): void {
-    for (const t of this.list) f.call(thisArg, t, t.id, this);
+    for (const t of this.values()) f.call(thisArg, t, t.id, this);
   }
   *entries(): MapIterator<[TypeId, DwarfType]> {
-    for (const t of this.list) yield [t.id, t];
+    for (const t of this.values()) yield [t.id, t];
   }
   *keys(): MapIterator<TypeId> {
-    for (const t of this.list) yield t.id;
+    for (const t of this.values()) yield t.id;
   }
   values(): MapIterator<DwarfType> {
-    return this.list.values() as MapIterator<DwarfType>;
+    if (this.stubs.size === 0) return this.list.values() as MapIterator<DwarfType>;
+    const list = this.list;
+    const stubs = this.stubs;
+    return (function* () {
+      for (let i = 0; i < list.length; i++) if (!stubs.has(i)) yield list[i]!;
+    })() as MapIterator<DwarfType>;
   }
   [Symbol.iterator](): MapIterator<[TypeId, DwarfType]> {
     return this.entries();
