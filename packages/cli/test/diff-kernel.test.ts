@@ -26,6 +26,18 @@ describe("elfdelta diff --profile kernel", () => {
     });
   });
 
+  it("says in the text and markdown formats which differences it discounted and why", () => {
+    const files = scenario("x86_64-gcc", "warn-on-line-shift");
+    const text = runCli(["diff", "--profile", "kernel", "--color", "never", ...files]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/same {5}sleepy {2}\(\.text\.sleepy; differences ignored\)/);
+    expect(text.stdout).toMatch(
+      /line-number-only: only the line number passed to __might_sleep\(\) changed \(16 → 17/,
+    );
+    const md = runCli(["diff", "--profile", "kernel", "--format", "markdown", ...files]);
+    expect(md.stdout).toMatch(/^- `sleepy` — line-number-only: /m);
+  });
+
   it("takes --special-section-size NAME=BYTES, repeatable, and refuses a size that does not fit", () => {
     const files = scenario("x86_64-gcc", "warn-on-line-shift");
     const ok = runCli([

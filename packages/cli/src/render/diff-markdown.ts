@@ -73,6 +73,16 @@ function symbols(h: string, title: string, entries: readonly SymbolEntry[]): str
     const reasons = [...e.reasons, ...(e.ignored ? ["ignored by the policy"] : [])];
     out.push(`| ${e.status} | \`${name}\` | \`${e.section}\` | ${cell(reasons.join("; "))} |`);
   }
+  const discounted = entries.filter(
+    (e) => e.status === "unchanged" && (e.ignoredDifferences?.length ?? 0) > 0,
+  );
+  if (discounted.length > 0) {
+    out.push("", "Unchanged once the profile's rules are applied:", "");
+    for (const e of discounted) {
+      const why = (e.ignoredDifferences ?? []).map((d) => `${d.why}: ${d.message}`).join("; ");
+      out.push(`- \`${e.name}\` — ${cell(why)}`);
+    }
+  }
   return out;
 }
 

@@ -115,7 +115,14 @@ function symbols(title: string, entries: readonly SymbolEntry[], s: Style): stri
     `${s.bold(`${title}:`)} ${count("changed")} changed, ${count("new")} new, ${count("removed")} removed, ${count("unchanged")} unchanged`,
   ];
   for (const e of visible) {
-    if (e.status === "unchanged") continue;
+    if (e.status === "unchanged") {
+      // A profile discounted differences here (a __LINE__ immediate, a profiling entry): say what and why.
+      const ignored = e.ignoredDifferences ?? [];
+      if (ignored.length === 0) continue;
+      out.push(`  ${s.dim("same    ")} ${displayName(e)}  (${e.section}; differences ignored)`);
+      for (const d of ignored) out.push(`             - ${d.why}: ${d.message}`);
+      continue;
+    }
     const extra: string[] = [];
     if (e.patchedName) extra.push(`now ${e.patchedName}`);
     if (e.parent) extra.push(`part of ${e.parent}`);
