@@ -12,7 +12,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test-objects/**/*.test.ts", "bench/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "test-objects/**/*.test.ts",
+      "bench/**/*.test.ts",
+    ],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: "threads",

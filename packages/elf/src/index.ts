@@ -1,10 +1,21 @@
-export type { AddendEncoding, ArchTable, RelocType } from "./arch/types.js";
-export { archTable, machineName, relocTypeName } from "./arch/index.js";
 export { implicitAddend } from "./arch/addend.js";
+export { archTable, machineName, relocTypeName } from "./arch/index.js";
+export type { AddendEncoding, ArchTable, RelocType } from "./arch/types.js";
 export { type Archive, type ArchiveMember, isArchive, readArchive } from "./archive.js";
 export { ByteView, cString, readSleb, readUleb } from "./bytes.js";
 export { type CompressionHeader, type CompressionKind, MAX_DECOMPRESSED } from "./compression.js";
 export * from "./constants.js";
+export {
+  declarationSpelling,
+  functionSource,
+  type LineFile,
+  type LineHeader,
+  type LineRow,
+  readDwarf,
+  readLineTable,
+} from "./dwarf/index.js";
+export * from "./dwarf/model.js";
+export { typeSpelling } from "./dwarf/spelling.js";
 export { ElfFile, type ReadOptions, readElf, withFile } from "./elf.js";
 export { ElfError, type ElfErrorCode, isElfError } from "./errors.js";
 export { type LoadedObject, openElf, openObjects, readBytes } from "./files.js";
@@ -16,14 +27,3 @@ export type { Section } from "./sections.js";
 export type { Segment } from "./segments.js";
 export { StringTable } from "./strings.js";
 export type { ElfSymbol, SymbolTable } from "./symbols.js";
-export { readDwarf } from "./dwarf/index.js";
-export * from "./dwarf/model.js";
-export { typeSpelling } from "./dwarf/spelling.js";
-export {
-  declarationSpelling,
-  functionSource,
-  type LineFile,
-  type LineHeader,
-  type LineRow,
-  readLineTable,
-} from "./dwarf/index.js";

@@ -37,7 +37,6 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
   const is64 = h.is64;
   const shentsize = entrySize(is64);
   const shoffField = is64 ? 40 : 32;
-  const shnumField = is64 ? 60 : 48;
   const shstrndxField = is64 ? 62 : 50;
 
   if (h.shoff === 0) {

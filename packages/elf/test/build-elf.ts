@@ -121,7 +121,15 @@ function align(n: number, a: number): number {
 export function symbolEntry(
   is64: boolean,
   le: boolean,
-  s: { name: number; value?: bigint; size?: number; type?: number; bind?: number; other?: number; shndx: number },
+  s: {
+    name: number;
+    value?: bigint;
+    size?: number;
+    type?: number;
+    bind?: number;
+    other?: number;
+    shndx: number;
+  },
 ): Uint8Array {
   const b = new Uint8Array(is64 ? 24 : 16);
   const v = new DataView(b.buffer);

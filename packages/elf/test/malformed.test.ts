@@ -28,12 +28,24 @@ function expectError(f: () => unknown, code: ElfErrorCode, offset?: number): Elf
 }
 
 /** A copy of the sample with one section-header field rewritten. */
-function patchSection(field: "name" | "type" | "offset" | "size" | "link" | "info" | "entsize", index: number, value: number) {
+function patchSection(
+  field: "name" | "type" | "offset" | "size" | "link" | "info" | "entsize",
+  index: number,
+  value: number,
+) {
   const s = sampleObject();
   const b = s.bytes.slice();
   const v = new DataView(b.buffer);
   const at = s.shoff + index * s.shentsize;
-  const fields = { name: [0, 4], type: [4, 4], offset: [24, 8], size: [32, 8], link: [40, 4], info: [44, 4], entsize: [56, 8] } as const;
+  const fields = {
+    name: [0, 4],
+    type: [4, 4],
+    offset: [24, 8],
+    size: [32, 8],
+    link: [40, 4],
+    info: [44, 4],
+    entsize: [56, 8],
+  } as const;
   const [o, w] = fields[field];
   if (w === 4) v.setUint32(at + o, value, true);
   else v.setBigUint64(at + o, BigInt(value), true);
@@ -43,7 +55,15 @@ function patchSection(field: "name" | "type" | "offset" | "size" | "link" | "inf
 describe("the sample objects are well-formed", () => {
   it("reads the 64-bit sample with its symbols and RELA addends", () => {
     const elf = readElf(sampleObject().bytes);
-    expect(elf.sections.map((s) => s.name)).toEqual(["", ".text", ".data", ".symtab", ".strtab", ".rela.text", ".shstrtab"]);
+    expect(elf.sections.map((s) => s.name)).toEqual([
+      "",
+      ".text",
+      ".data",
+      ".symtab",
+      ".strtab",
+      ".rela.text",
+      ".shstrtab",
+    ]);
     expect(elf.symbols.map((s) => s.name)).toEqual(["", "", "main", "counter", "helper_function_name"]);
     const r = elf.relocations(5);
     expect(r.count).toBe(2);
@@ -271,7 +291,7 @@ describe("groups", () => {
     const elf = readElf(base.bytes);
     const data = new Uint8Array(words.length * 4);
     const v = new DataView(data.buffer);
-    words.forEach((w, i) => v.setUint32(i * 4, w, true));
+    for (const [i, w] of words.entries()) v.setUint32(i * 4, w, true);
     const syms = elf.rawData(3);
     return buildElf({
       sections: [
@@ -315,10 +335,14 @@ describe("compression", () => {
     v.setUint32(0, chdr.type, true);
     v.setBigUint64(8, chdr.size, true);
     v.setBigUint64(16, 1n, true);
-    return buildElf({ sections: [{ name: ".debug_info", type: 1, flags: 0x800, data: concat(h, payload) }] }).bytes;
+    return buildElf({ sections: [{ name: ".debug_info", type: 1, flags: 0x800, data: concat(h, payload) }] })
+      .bytes;
   }
   it("refuses a ch_size bomb before allocating", () => {
-    expectError(() => readAll(compressed({ type: 1, size: 1n << 40n }, new Uint8Array(16))), "compression-bomb");
+    expectError(
+      () => readAll(compressed({ type: 1, size: 1n << 40n }, new Uint8Array(16))),
+      "compression-bomb",
+    );
   });
   it("refuses output whose length differs from ch_size", async () => {
     const { deflateSync } = await import("node:zlib");
@@ -336,11 +360,16 @@ describe("compression", () => {
     expectError(() => readAll(compressed({ type: 7, size: 10n }, new Uint8Array(4))), "bad-compression");
   });
   it("refuses data shorter than the header", () => {
-    const b = buildElf({ sections: [{ name: ".debug_info", type: 1, flags: 0x800, data: new Uint8Array(10) }] }).bytes;
+    const b = buildElf({
+      sections: [{ name: ".debug_info", type: 1, flags: 0x800, data: new Uint8Array(10) }],
+    }).bytes;
     expectError(() => readAll(b), "bad-compression");
   });
   it("refuses corrupt zstd data", () => {
-    expectError(() => readAll(compressed({ type: 2, size: 64n }, new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]))), "bad-compression");
+    expectError(
+      () => readAll(compressed({ type: 2, size: 64n }, new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]))),
+      "bad-compression",
+    );
   });
 });
 
