@@ -74,14 +74,16 @@ export function word(
   le: boolean,
   thumb: boolean,
 ): bigint {
-  const hw = (k: number) => BigInt(le ? code[k]! | (code[k + 1]! << 8) : (code[k]! << 8) | code[k + 1]!);
+  // Bytes past the end read as 0: a mangled object can claim code its section (NOBITS, truncated) does not hold.
+  const at8 = (k: number) => code[k] ?? 0;
+  const hw = (k: number) => BigInt(le ? at8(k) | (at8(k + 1) << 8) : (at8(k) << 8) | at8(k + 1));
   if (machine === EM_ARM && thumb) return len === 2 ? hw(at) : (hw(at) << 16n) | hw(at + 2);
   if (machine === EM_S390 || !le) {
     let w = 0n;
-    for (let k = 0; k < len; k++) w = (w << 8n) | BigInt(code[at + k]!);
+    for (let k = 0; k < len; k++) w = (w << 8n) | BigInt(at8(at + k));
     return w;
   }
   let w = 0n;
-  for (let k = len - 1; k >= 0; k--) w = (w << 8n) | BigInt(code[at + k]!);
+  for (let k = len - 1; k >= 0; k--) w = (w << 8n) | BigInt(at8(at + k));
   return w;
 }

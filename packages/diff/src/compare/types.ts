@@ -36,6 +36,20 @@ type Aggregate = Extract<DwarfType, { kind: "struct" | "union" | "class" }>;
 type EnumType = Extract<DwarfType, { kind: "enum" }>;
 
 const MAX_DEPTH = 32;
+/** Longest canonical spelling kept as text; longer ones are replaced by a hash of the text. */
+const MAX_CANONICAL = 1024;
+
+/** FNV-1a over UTF-16 code units, twice with different parameters (64 bits): a short stand-in for a long spelling. */
+function fnv1a(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+}
 
 /** The named types of one build, by key (`struct conn`, `typedef len_t`); duplicates kept in order. */
 export function namedTypes(info: DwarfInfo): Map<string, NamedType[]> {
@@ -149,6 +163,7 @@ export function compareTypes(o: DwarfInfo, p: DwarfInfo): TypeOutcome[] {
 class TypeComparer {
   #memo = new Map<string, TypeChange[]>();
   #canon: [Map<TypeId, string>, Map<TypeId, string>] = [new Map(), new Map()];
+  #spelling: [Set<TypeId>, Set<TypeId>] = [new Set(), new Set()];
 
   constructor(
     readonly o: DwarfInfo,
@@ -422,45 +437,63 @@ class TypeComparer {
     const info = side === "o" ? this.o : this.p;
     const t = info.types.get(id);
     if (!t || depth > MAX_DEPTH) return "?";
-    const s = match(t)
-      .with({ kind: "typedef" }, (x) => this.canonical(side, x.target, depth + 1))
-      .with({ kind: "base" }, (x) => `${x.name}/${x.size ?? "?"}/${x.encoding}`)
-      .with({ kind: "unspecified" }, (x) => x.name || "void")
-      .with({ kind: "struct" }, { kind: "union" }, { kind: "class" }, (x) =>
-        x.name !== ""
-          ? `${x.kind} ${x.name}`
-          : `${x.kind} {${x.members.map((m) => `${m.name}:${this.canonical(side, m.type, depth + 1)}@${m.offset}`).join(";")}}`,
-      )
-      .with({ kind: "enum" }, (x) =>
-        x.name !== ""
-          ? `enum ${x.name}`
-          : `enum {${x.enumerators.map((e) => `${e.name}=${e.value}`).join(",")}}`,
-      )
-      .with(
-        { kind: "pointer" },
-        { kind: "reference" },
-        { kind: "rvalue-reference" },
-        { kind: "ptr-to-member" },
-        (x) => `${x.kind}(${this.canonical(side, x.target, depth + 1)})`,
-      )
-      // Qualifiers do not change a layout (a size or alignment change shows in sizes and offsets), and
-      // older DWARF drops some of them (_Atomic, restrict): compared without them.
-      .with({ kind: "const" }, { kind: "volatile" }, { kind: "restrict" }, { kind: "atomic" }, (x) =>
-        this.canonical(side, x.target, depth + 1),
-      )
-      .with(
-        { kind: "array" },
-        (x) =>
-          `${this.canonical(side, x.element, depth + 1)}[${x.dimensions.map((d) => d.count ?? "").join("][")}]`,
-      )
-      .with(
-        { kind: "function" },
-        (x) =>
-          `fn(${x.params.map((q) => this.canonical(side, q, depth + 1)).join(",")}${x.variadic ? ",..." : ""})->${this.canonical(side, x.returns, depth + 1)}`,
-      )
-      .exhaustive();
+    // Anonymous aggregates are spelled by their members, so a cycle through them (possible in mangled DWARF)
+    // would recurse until MAX_DEPTH on every path: a type met again while being spelled is cut short.
+    const busy = this.#spelling[side === "o" ? 0 : 1];
+    if (busy.has(id)) return `${t.kind} {...}`;
+    busy.add(id);
+    let s: string;
+    try {
+      s = this.#spell(side, t, depth);
+    } finally {
+      busy.delete(id);
+    }
+    // Bound each spelling: nested anonymous types shared along many paths would otherwise grow exponentially.
+    if (s.length > MAX_CANONICAL) s = `${t.kind}#${fnv1a(s)}`;
     cache.set(id, s);
     return s;
+  }
+
+  #spell(side: "o" | "p", t: DwarfType, depth: number): string {
+    return (
+      match(t)
+        .with({ kind: "typedef" }, (x) => this.canonical(side, x.target, depth + 1))
+        .with({ kind: "base" }, (x) => `${x.name}/${x.size ?? "?"}/${x.encoding}`)
+        .with({ kind: "unspecified" }, (x) => x.name || "void")
+        .with({ kind: "struct" }, { kind: "union" }, { kind: "class" }, (x) =>
+          x.name !== ""
+            ? `${x.kind} ${x.name}`
+            : `${x.kind} {${x.members.map((m) => `${m.name}:${this.canonical(side, m.type, depth + 1)}@${m.offset}`).join(";")}}`,
+        )
+        .with({ kind: "enum" }, (x) =>
+          x.name !== ""
+            ? `enum ${x.name}`
+            : `enum {${x.enumerators.map((e) => `${e.name}=${e.value}`).join(",")}}`,
+        )
+        .with(
+          { kind: "pointer" },
+          { kind: "reference" },
+          { kind: "rvalue-reference" },
+          { kind: "ptr-to-member" },
+          (x) => `${x.kind}(${this.canonical(side, x.target, depth + 1)})`,
+        )
+        // Qualifiers do not change a layout (a size or alignment change shows in sizes and offsets), and
+        // older DWARF drops some of them (_Atomic, restrict): compared without them.
+        .with({ kind: "const" }, { kind: "volatile" }, { kind: "restrict" }, { kind: "atomic" }, (x) =>
+          this.canonical(side, x.target, depth + 1),
+        )
+        .with(
+          { kind: "array" },
+          (x) =>
+            `${this.canonical(side, x.element, depth + 1)}[${x.dimensions.map((d) => d.count ?? "").join("][")}]`,
+        )
+        .with(
+          { kind: "function" },
+          (x) =>
+            `fn(${x.params.map((q) => this.canonical(side, q, depth + 1)).join(",")}${x.variadic ? ",..." : ""})->${this.canonical(side, x.returns, depth + 1)}`,
+        )
+        .exhaustive()
+    );
   }
 
   layouts(a: NamedType, b: NamedType): { original: MemberRow[]; patched: MemberRow[] } | undefined {

@@ -1,0 +1,321 @@
+// The oracle: run one case through the code under test and decide whether it behaved. The only outcomes allowed
+// are success and the typed error (ElfError; for the diff also DiffUsageError), within a time bound and an
+// allocation bound. Everything the reader decodes lazily is exercised, each accessor on its own, so that one
+// typed error does not hide a crash in another table.
+import v8 from "node:v8";
+import vm from "node:vm";
+import { materialise } from "./mutate.mjs";
+import { BIG_SEED, seedBytes } from "./seeds.mjs";
+
+/** Per-case time bound (ms); the extended-numbering object gets more. Overridable with FUZZ_CASE_MS. */
+export const CASE_MS = Number(process.env.FUZZ_CASE_MS ?? 2000);
+export const BIG_CASE_MS = Number(process.env.FUZZ_BIG_CASE_MS ?? 30000);
+/** Allocation bound: 4 × the input bytes + 64 MB of growth of V8 heap + external (ArrayBuffer) memory. */
+export const ALLOC_FIXED = 64 * 1024 * 1024;
+export const ALLOC_PER_INPUT_BYTE = 4;
+
+/**
+ * The functions under test, from the sources (vitest) or the built dist (pnpm fuzz). `readDwarf`,
+ * `readLineTable`, `typeSpelling` and `diffObjects` are optional: a missing one switches its probes off.
+ */
+export function makeTargets({ elf, dwarf, diff }) {
+  return {
+    readElf: elf.readElf,
+    readArchive: elf.readArchive,
+    isArchive: elf.isArchive,
+    ElfError: elf.ElfError,
+    isDefinedInSection: elf.ElfFile?.isDefinedInSection,
+    readDwarf: typeof elf.readDwarf === "function" ? elf.readDwarf : undefined,
+    typeSpelling: typeof elf.typeSpelling === "function" ? elf.typeSpelling : undefined,
+    readLineTable: typeof dwarf?.readLineTable === "function" ? dwarf.readLineTable : undefined,
+    diffObjects: typeof diff?.diffObjects === "function" ? diff.diffObjects : undefined,
+    DiffUsageError: diff?.DiffUsageError,
+  };
+}
+
+/** Modes that can run with these targets. */
+export function availableModes(targets, wanted) {
+  return wanted.filter((m) =>
+    m === "dwarf" ? targets.readDwarf !== undefined : m === "diff" ? targets.diffObjects !== undefined : true,
+  );
+}
+
+/** A failure of the property: what went wrong where. */
+export class FuzzFailure extends Error {
+  constructor(bug) {
+    super(`${bug.kind} in ${bug.step}: ${bug.message}`);
+    this.name = "FuzzFailure";
+    this.bug = bug;
+  }
+}
+
+function describeError(e) {
+  if (e instanceof Error) {
+    const stack = (e.stack ?? "").split("\n").slice(0, 12).join("\n");
+    return { name: e.constructor?.name ?? e.name, message: e.message, stack };
+  }
+  return { name: typeof e, message: String(e), stack: "" };
+}
+
+/** Runs the probes; returns `{ typed: string[], bug?: {...} }`. Never throws. */
+export function probe(targets, c, bytes, original) {
+  const res = { typed: [], steps: 0 };
+  const isTyped = (e) =>
+    e instanceof targets.ElfError ||
+    (targets.DiffUsageError !== undefined && e instanceof targets.DiffUsageError);
+  const step = (name, f) => {
+    if (res.bug) return undefined;
+    res.steps++;
+    try {
+      return f();
+    } catch (e) {
+      if (isTyped(e)) {
+        res.typed.push(`${name}:${e.code ?? e.name}`);
+        return undefined;
+      }
+      res.bug = { kind: "exception", step: name, ...describeError(e) };
+      return undefined;
+    }
+  };
+  switch (c.mode) {
+    case "elf":
+    case "big":
+      elfProbes(targets, step, bytes, c.seed ?? "input", c.mode === "big");
+      break;
+    case "dwarf": {
+      const e = step("readElf", () => targets.readElf(bytes, { path: "fuzz.o" }));
+      if (e) {
+        dwarfProbes(targets, step, e);
+        elfFileProbes(targets, step, e, false);
+      }
+      break;
+    }
+    case "diff":
+      step("diffObjects", () => targets.diffObjects(originalElf(targets, original, c.original), bytes));
+      break;
+    case "archive": {
+      step("isArchive", () => targets.isArchive(bytes));
+      const ar = step("readArchive", () => targets.readArchive(bytes));
+      if (ar) {
+        for (const m of ar.members.slice(0, 8)) {
+          step("member.name", () => String(m.name).length + m.size + m.dataOffset);
+          if (!ar.thin) elfProbes(targets, step, m.data, m.name, false);
+        }
+      }
+      break;
+    }
+    default:
+      res.bug = {
+        kind: "harness",
+        step: "mode",
+        name: "Error",
+        message: `unknown mode ${c.mode}`,
+        stack: "",
+      };
+  }
+  return res;
+}
+
+const originals = new WeakMap();
+/** The diff's original side, parsed once per seed (it is a real test object, never mutated). */
+function originalElf(targets, bytes, name) {
+  let m = originals.get(targets);
+  if (!m) {
+    m = new Map();
+    originals.set(targets, m);
+  }
+  let e = m.get(name);
+  if (!e) {
+    e = targets.readElf(bytes, { path: name });
+    m.set(name, e);
+  }
+  return e;
+}
+
+function elfProbes(targets, step, bytes, path, big) {
+  const e = step("readElf", () => targets.readElf(bytes, { path }));
+  if (e) elfFileProbes(targets, step, e, big);
+}
+
+/** Every lazily decoded part of an ElfFile, each on its own. */
+function elfFileProbes(targets, step, e, big) {
+  const sections = step("sections", () => {
+    for (const s of e.sections) void s.name.length;
+    e.sectionByName(".text");
+    void e.machineName;
+    void e.usesRel;
+    return e.sections;
+  });
+  if (!sections) return;
+  step("segments", () => e.segments.length);
+  step("symbols", () => {
+    const syms = e.symbols;
+    if (targets.isDefinedInSection) for (const s of syms) targets.isDefinedInSection(s);
+    return syms.length;
+  });
+  step("dynamicSymbolTable", () => e.dynamicSymbolTable);
+  const limit = big ? 64 : sections.length;
+  for (const s of sections.slice(0, limit)) {
+    if (s.type === 2 || s.type === 11) step(`symbolsOf[${s.index}]`, () => e.symbolsOf(s.index).length);
+    if (s.type === 3) step(`stringTable[${s.index}]`, () => e.stringTable(s.index).get(0));
+  }
+  const relSections = step("relocationSections", () => e.relocationSections) ?? [];
+  const types = new Set();
+  for (const i of relSections.slice(0, big ? 64 : relSections.length)) {
+    step(`relocations[${i}]`, () => {
+      const t = e.relocations(i);
+      for (let k = 0; k < t.count; k++) types.add(t.types[k]);
+      if (t.count > 0) t.get(t.count - 1);
+      return t.count;
+    });
+  }
+  step("relocationsFor", () => {
+    const targetsSeen = new Set(relSections.map((i) => sections[i]?.info));
+    for (const t of [...targetsSeen].slice(0, 8)) if (t !== undefined) e.relocationsFor(t);
+  });
+  step("relocationTypeName", () => {
+    for (const t of types) e.relocationTypeName(t);
+  });
+  const groups = step("groups", () => e.groups);
+  if (groups) for (const g of groups) step(`groupSignature[${g.index}]`, () => e.groupSignature(g));
+  step("notes", () => e.notes());
+  for (const s of sections.slice(0, limit)) {
+    step(`compression[${s.index}]`, () => e.compression(s.index));
+    step(`data[${s.index}]`, () => e.data(s.index).length);
+  }
+}
+
+function dwarfProbes(targets, step, e) {
+  const info = step("readDwarf", () => targets.readDwarf(e));
+  if (info && targets.typeSpelling) {
+    step("typeSpelling", () => {
+      let n = 0;
+      let k = 0;
+      for (const id of info.types.keys()) {
+        if (k++ >= 4000) break;
+        n += targets.typeSpelling(info, id).length;
+      }
+      for (const sp of info.subprograms.slice(0, 4000)) {
+        n += targets.typeSpelling(info, sp.returns).length;
+        for (const p of sp.params) n += targets.typeSpelling(info, p.type).length;
+      }
+      for (const v of info.variables.slice(0, 4000)) n += targets.typeSpelling(info, v.type).length;
+      return n;
+    });
+  }
+  if (targets.readLineTable) step("readLineTable", () => targets.readLineTable(e, 0));
+}
+
+let gcFn;
+function gc() {
+  if (!gcFn) {
+    gcFn = globalThis.gc;
+    if (!gcFn) {
+      v8.setFlagsFromString("--expose-gc");
+      gcFn = vm.runInNewContext("gc");
+    }
+  }
+  gcFn();
+}
+
+const used = () => {
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
+};
+
+/**
+ * Runs one case and measures it. Returns `{ status: "ok" | "typed" | "bug", typed, ms, grew, bug? }`.
+ * The allocation check is approximate: it compares V8 heap + external memory before and after the case (garbage
+ * included, a GC inside the case hides some); a case over the bound is re-run after a forced GC and only then
+ * reported.
+ */
+export function runCase(targets, c, opts = {}) {
+  const { bytes, original } = materialise(c);
+  return measure(targets, c, bytes, original, opts);
+}
+
+/**
+ * Runs `f` and returns the peak growth of V8 heap + external (ArrayBuffer) memory above the level before it:
+ * the larger of the level at the end and the level just before each GC that ran inside `f` (from
+ * v8.GCProfiler, which records heap statistics around every GC). Approximate: garbage left by earlier cases and
+ * collected inside `f` lowers the estimate, and an allocation freed between two GCs is seen only if a GC ran
+ * while it was alive (V8 collects when external memory grows fast, which is exactly when it matters).
+ */
+function peakGrowth(f) {
+  const prof = new v8.GCProfiler();
+  const before = used();
+  prof.start();
+  let result;
+  let stats;
+  try {
+    result = f();
+  } finally {
+    stats = prof.stop();
+  }
+  let peak = used();
+  for (const s of stats?.statistics ?? []) {
+    const h = s.beforeGC?.heapStatistics;
+    if (h) peak = Math.max(peak, h.usedHeapSize + (h.externalMemory ?? 0));
+  }
+  return { result, grew: peak - before };
+}
+
+/** Runs the probes over given bytes (a saved corpus input, or a materialised case) with both bounds. */
+export function measure(targets, c, bytes, original, opts = {}) {
+  const inputBytes = bytes.length + (original?.length ?? 0);
+  const timeBound = opts.caseMs ?? (c.seed === BIG_SEED ? BIG_CASE_MS : CASE_MS);
+  const allocBound = ALLOC_FIXED + ALLOC_PER_INPUT_BYTE * inputBytes;
+  let t0 = performance.now();
+  let { result: res, grew } = peakGrowth(() => probe(targets, c, bytes, original));
+  let ms = performance.now() - t0;
+  if (!res.bug && grew > allocBound) {
+    // Confirm from a clean heap, so that garbage of earlier cases cannot be blamed on this one.
+    gc();
+    t0 = performance.now();
+    ({ result: res, grew } = peakGrowth(() => probe(targets, c, bytes, original)));
+    ms = performance.now() - t0;
+    if (!res.bug && grew > allocBound) {
+      res.bug = {
+        kind: "alloc",
+        step: "case",
+        name: "AllocationBound",
+        message: `peak growth ${(grew / 2 ** 20).toFixed(1)} MB for ${inputBytes} input bytes (bound ${(allocBound / 2 ** 20).toFixed(1)} MB)`,
+        stack: "",
+      };
+    }
+  }
+  if (!res.bug && ms > timeBound) {
+    // Confirm once: on a loaded machine a case can be descheduled past the bound.
+    t0 = performance.now();
+    res = probe(targets, c, bytes, original);
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  if (!res.bug && ms > timeBound) {
+    res.bug = {
+      kind: "slow",
+      step: "case",
+      name: "TimeBound",
+      message: `took ${ms.toFixed(0)} ms (bound ${timeBound} ms)`,
+      stack: "",
+    };
+  }
+  return {
+    status: res.bug ? "bug" : res.typed.length > 0 ? "typed" : "ok",
+    typed: res.typed,
+    ms,
+    grew,
+    bug: res.bug,
+  };
+}
+
+/** The fast-check predicate: throws FuzzFailure (with the case attached) on a bug. */
+export function checkCase(targets, c, opts) {
+  const r = runCase(targets, c, opts);
+  if (r.bug) throw new FuzzFailure({ ...r.bug, case: c });
+  return r;
+}
+
+/** Bytes of the original side of a diff case (a committed test object). */
+export function originalBytes(name) {
+  return seedBytes(name);
+}
