@@ -1,0 +1,4 @@
+// Differential test: our dump vs llvm-readobj-19 on every member of Debian's i386 libc.a (see readobj.ts).
+import { libcDifferential } from "./readobj.js";
+
+libcDifferential("i386");
