@@ -100,24 +100,24 @@ export function analyse(original: ObjectView, patched: ObjectView, hooks: Analys
 function fillUsedBy(types: TypeOutcome[], keys: Keys, debugO: DebugInfo, debugP: DebugInfo): void {
   const ov = keys.view("original");
   const pv = keys.view("patched");
-  const usageO = new TypeUsage(ov, debugO);
-  const usageP = new TypeUsage(pv, debugP);
+  const listed = types.filter((t) => t.status !== "unchanged" && t.status !== "new");
+  if (listed.length === 0) return;
+  // All the types at once: one pass over each build's functions.
+  const usersO = new TypeUsage(ov, debugO).usersOfEach(listed.map((t) => (t.original ? [t.original] : [])));
+  const usersP = new TypeUsage(pv, debugP).usersOfEach(listed.map((t) => (t.patched ? [t.patched] : [])));
   const bySymbolO = new Map(ov.functions.map((f) => [f.name.raw, f]));
   const bySymbolP = new Map(pv.functions.map((f) => [f.name.raw, f]));
-  for (const t of types) {
-    if (t.status === "unchanged" || t.status === "new") continue;
+  listed.forEach((t, k) => {
     const names = new Set<string>();
-    if (t.original) for (const n of usageO.usersOf([t.original])) if (bySymbolO.has(n)) names.add(n);
-    if (t.patched) {
-      for (const n of usageP.usersOf([t.patched])) {
-        const f = bySymbolP.get(n);
-        if (!f) continue;
-        const o = keys.counterpart("patched", f);
-        names.add(o ? o.name.raw : n);
-      }
+    for (const n of usersO[k]!) if (bySymbolO.has(n)) names.add(n);
+    for (const n of usersP[k]!) {
+      const f = bySymbolP.get(n);
+      if (!f) continue;
+      const o = keys.counterpart("patched", f);
+      names.add(o ? o.name.raw : n);
     }
     t.usedBy = [...names].sort();
-  }
+  });
 }
 
 /**

@@ -108,6 +108,8 @@ const EMPTY_RELOCS: SectionRelocs = {
   addends: new BigInt64Array(0),
 };
 
+const NO_ENTITIES: readonly Entity[] = Object.freeze([]);
+
 const EM_386 = 3;
 const EM_MIPS = 8;
 const EM_PPC64 = 21;
@@ -122,8 +124,8 @@ export class ObjectView {
   readonly entities: readonly Entity[];
   readonly functions: readonly Entity[];
   readonly data: readonly Entity[];
-  /** Symbol index → entity (descriptor symbols of ELFv1 map to their function). */
-  readonly entityBySymbol: ReadonlyMap<number, Entity>;
+  /** Symbol index → entity (descriptor symbols of ELFv1 map to their function); undefined for the others. */
+  readonly entityBySymbol: readonly (Entity | undefined)[];
 
   /**
    * Where entities are, for "what is at section S offset X": every primary entity sorted by section then
@@ -133,14 +135,17 @@ export class ObjectView {
   #anchorEnd = new Float64Array(0);
   #anchorEntity: Entity[] = [];
   #firstAnchor = new Int32Array(1);
-  #relocs = new Map<number, SectionRelocs>();
-  #targets = new Map<number, (Target | undefined)[]>();
+  /** By section index (arrays, not maps: there can be hundreds of thousands of sections). */
+  #relocs: (SectionRelocs | undefined)[] = [];
+  #targets: ((Target | undefined)[] | undefined)[] = [];
   #masks = new Map<number, Uint8Array>();
   #boundaries: Map<number, Float64Array> | undefined;
-  #refs: Map<Entity, Entity[]> | undefined;
-  #users: Map<Entity, Entity[]> | undefined;
+  /** By entity index. */
+  #refs: (Entity[] | undefined)[] | undefined;
+  #users: (Entity[] | undefined)[] | undefined;
   #sectionKeys = new Map<number, string>();
   #data: (Uint8Array | undefined)[] = [];
+  #fileBuffer: Buffer | undefined;
   #symbols: readonly ElfSymbol[];
 
   constructor(elf: ElfFile, options: ViewOptions = {}) {
@@ -148,8 +153,12 @@ export class ObjectView {
     this.machine = elf.machine;
     this.arch = archTable(elf.machine);
     this.#symbols = elf.symbols;
+    const sectionCount = elf.sections.length;
+    this.#relocs = new Array(sectionCount).fill(undefined);
+    this.#targets = new Array(sectionCount).fill(undefined);
+    this.#data = new Array(sectionCount).fill(undefined);
     const entities: Entity[] = [];
-    const bySymbol = new Map<number, Entity>();
+    const bySymbol: (Entity | undefined)[] = new Array(this.#symbols.length).fill(undefined);
     const opd = elf.machine === EM_PPC64 ? elf.sectionByName(".opd") : undefined;
     for (const sym of this.#symbols) {
       if (sym.index === 0) continue;
@@ -186,9 +195,10 @@ export class ObjectView {
         nobits,
         common,
         tls,
+        aliasOf: undefined, // set by #buildAnchors; present from the start so that every entity has one shape
       };
       entities.push(e);
-      bySymbol.set(sym.index, e);
+      bySymbol[sym.index] = e;
     }
     this.entities = entities;
     this.entityBySymbol = bySymbol;
@@ -290,6 +300,28 @@ export class ObjectView {
     return d;
   }
 
+  /**
+   * Where `section[start, start + n)` is in the file's bytes (`elf.bytes`), when the section is stored
+   * uncompressed and the range lies inside it; -1 otherwise (use `bytes`).
+   */
+  fileOffset(section: number, start: number, n: number): number {
+    const s = this.elf.sections[section];
+    if (!s || s.type === SHT.NOBITS || (s.flags & SHF.COMPRESSED) !== 0) return -1;
+    if (start < 0 || start + n > s.size || s.offset + start + n > this.elf.bytes.length) return -1;
+    if (s.name.startsWith(".zdebug")) return -1;
+    return s.offset + start;
+  }
+
+  /** The file's bytes as a `Buffer` (the same memory), for native comparisons. */
+  get fileBuffer(): Buffer {
+    this.#fileBuffer ??= Buffer.from(
+      this.elf.bytes.buffer,
+      this.elf.bytes.byteOffset,
+      this.elf.bytes.byteLength,
+    );
+    return this.#fileBuffer;
+  }
+
   /** The bytes of an entity (empty for NOBITS and COMMON). */
   entityBytes(e: Entity): Uint8Array {
     if (e.nobits || e.section < 0) return new Uint8Array(0);
@@ -299,6 +331,13 @@ export class ObjectView {
 
   symbol(index: number): ElfSymbol | undefined {
     return this.#symbols[index];
+  }
+
+  /** The symbol when a relocation against it targets `external` (see `target`): undefined, not an entity. */
+  externalSymbol(index: number): ElfSymbol | undefined {
+    if (index === 0 || this.entityBySymbol[index] !== undefined) return undefined;
+    const sym = this.#symbols[index];
+    return sym && sym.shndx === SHN_UNDEF && sym.shndxRaw !== 0xffff ? sym : undefined;
   }
 
   /** The entity whose range holds `offset` in `section`, if any (aliases resolve to their primary). */
@@ -313,7 +352,7 @@ export class ObjectView {
 
   /** Every relocation that patches `section`, merged and sorted by offset (cached). */
   relocs(section: number): SectionRelocs {
-    const cached = this.#relocs.get(section);
+    const cached = this.#relocs[section];
     if (cached) return cached;
     const tables = this.elf.relocationsFor(section);
     let out: SectionRelocs;
@@ -344,7 +383,7 @@ export class ObjectView {
       out = { target: section, count: n, offsets, types, symbols, addends };
     }
     if (this.machine === EM_MIPS && out.count > 0) out = this.#combineMipsHiLo(out);
-    this.#relocs.set(section, out);
+    if (section >= 0 && section < this.elf.sections.length) this.#relocs[section] = out;
     return out;
   }
 
@@ -431,7 +470,7 @@ export class ObjectView {
   sectionPoint(r: SectionRelocs, i: number): { section: number; x: number; at: number } | undefined {
     const sym = this.#symbols[r.symbols[i]!];
     if (!sym || !definedInSection(sym)) return undefined;
-    if (sym.type !== STT.SECTION && this.entityBySymbol.has(sym.index)) return undefined;
+    if (sym.type !== STT.SECTION && this.entityBySymbol[sym.index] !== undefined) return undefined;
     if (sym.type !== STT.SECTION && !isLabel(sym)) return undefined;
     const x = Number(sym.value + r.addends[i]!);
     return { section: sym.shndx, x, at: x + this.#bias(r, i) };
@@ -445,7 +484,7 @@ export class ObjectView {
     switch (this.machine) {
       case EM_X86_64:
         if (!code || type.width !== 4) return 0;
-        return 4 + x86TrailingImmediate(this.bytes(r.target), r.offsets[i]!);
+        return 4 + this.#x86Immediate(r.target, r.offsets[i]!);
       case EM_386:
         return code && type.width === 4 ? 4 : 0;
       case EM_S390:
@@ -462,12 +501,22 @@ export class ObjectView {
   }
 
   /**
+   * `x86TrailingImmediate` over the section's bytes in the file when it is stored uncompressed (no view of
+   * the section made and cached: this runs for every PC-relative relocation against a section symbol).
+   */
+  #x86Immediate(section: number, field: number): number {
+    const at = this.fileOffset(section, 0, field + 1);
+    if (at < 0) return x86TrailingImmediate(this.bytes(section), field);
+    return x86TrailingImmediate(this.elf.bytes, field, at);
+  }
+
+  /**
    * The entity relocation `i` of `r` points at, when it is one, without building a Target (the hot path
    * of reference indexing). Same resolution as `target()`.
    */
   entityTarget(r: SectionRelocs, i: number): Entity | undefined {
     const symIndex = r.symbols[i]!;
-    const direct = this.entityBySymbol.get(symIndex);
+    const direct = this.entityBySymbol[symIndex];
     if (direct) return direct;
     const sym = this.#symbols[symIndex];
     if (!sym || symIndex === 0 || !definedInSection(sym)) return undefined;
@@ -477,12 +526,18 @@ export class ObjectView {
     return this.entityAt(sym.shndx, Number(sym.value + r.addends[i]!) + this.#bias(r, i));
   }
 
+  /** Symbol value plus addend of relocation `i` of `r`, as a number (the `x` of `sectionPoint`). */
+  pointOf(r: SectionRelocs, i: number): number {
+    const sym = this.#symbols[r.symbols[i]!];
+    return sym ? Number(sym.value + r.addends[i]!) : Number.NaN;
+  }
+
   /** What relocation `i` of `r` points at (cached). */
   target(r: SectionRelocs, i: number): Target {
-    let cache = this.#targets.get(r.target);
+    let cache = this.#targets[r.target];
     if (!cache) {
       cache = new Array<Target | undefined>(r.count);
-      this.#targets.set(r.target, cache);
+      this.#targets[r.target] = cache;
     }
     const hit = cache[i];
     if (hit) return hit;
@@ -497,7 +552,7 @@ export class ObjectView {
     if (symIndex === 0) return { kind: "none" };
     const sym = this.#symbols[symIndex];
     if (!sym) return { kind: "none" };
-    const e = this.entityBySymbol.get(symIndex);
+    const e = this.entityBySymbol[symIndex];
     if (e) return { kind: "entity", entity: e, offset: addend };
     if (sym.shndx === SHN_UNDEF && sym.shndxRaw !== 0xffff)
       return { kind: "external", name: sym.name, addend };
@@ -581,11 +636,15 @@ export class ObjectView {
       if (!tsec || (tsec.flags & SHF.ALLOC) === 0) continue;
       const r = this.relocs(target);
       for (let i = 0; i < r.count; i++) {
-        const p = this.sectionPoint(r, i);
-        if (!p) continue;
-        const list = points.get(p.section);
-        if (list) list.push(p.at);
-        else points.set(p.section, [p.at]);
+        // `sectionPoint` without an object per relocation (this visits every relocation of the file).
+        const sym = this.#symbols[r.symbols[i]!];
+        if (!sym || !definedInSection(sym)) continue;
+        if (sym.type !== STT.SECTION && (this.entityBySymbol[sym.index] !== undefined || !isLabel(sym)))
+          continue;
+        const at = Number(sym.value + r.addends[i]!) + this.#bias(r, i);
+        const list = points.get(sym.shndx);
+        if (list) list.push(at);
+        else points.set(sym.shndx, [at]);
       }
     }
     const out = new Map<number, Float64Array>();
@@ -600,39 +659,91 @@ export class ObjectView {
   /** Every entity the code or data of `e` refers to through relocations (deduplicated, in order). */
   references(e: Entity): readonly Entity[] {
     this.#indexReferences();
-    return this.#refs!.get(e) ?? [];
+    return this.#refs![e.index] ?? NO_ENTITIES;
   }
 
   /** Every entity whose relocations refer to `e`. */
   users(e: Entity): readonly Entity[] {
     this.#indexReferences();
-    return this.#users!.get(e) ?? [];
+    return this.#users![e.index] ?? NO_ENTITIES;
+  }
+
+  /**
+   * `users(d)` of each of `targets`, without indexing every relocation of the file when that was not done
+   * already: only relocations whose symbol can lead to one of them (theirs, their aliases', the section
+   * symbols and local labels of their sections) are resolved.
+   */
+  usersOfEach(targets: readonly Entity[]): Map<Entity, readonly Entity[]> {
+    const out = new Map<Entity, Entity[]>();
+    const wanted = new Set(targets.map((t) => this.primary(t)));
+    if (wanted.size === 0) return out;
+    if (this.#refs) {
+      for (const d of wanted) out.set(d, [...this.users(d)]);
+      return out;
+    }
+    const sections = new Set<number>();
+    for (const d of wanted) if (d.section >= 0) sections.add(d.section);
+    const maybe = new Uint8Array(this.#symbols.length);
+    for (const sym of this.#symbols) {
+      const e = this.entityBySymbol[sym.index];
+      if (e !== undefined) {
+        if (wanted.has(this.primary(e))) maybe[sym.index] = 1;
+      } else if (
+        definedInSection(sym) &&
+        sections.has(sym.shndx) &&
+        (sym.type === STT.SECTION || isLabel(sym))
+      ) {
+        maybe[sym.index] = 1;
+      }
+    }
+    for (const e of this.entities) {
+      if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
+      const r = this.relocs(e.section);
+      const to = lowerBound(r.offsets, e.start + e.size);
+      for (let i = lowerBound(r.offsets, e.start); i < to; i++) {
+        if (maybe[r.symbols[i]!] !== 1) continue;
+        const target = this.entityTarget(r, i);
+        if (!target) continue;
+        const ref = this.primary(target);
+        if (ref === e || !wanted.has(ref)) continue;
+        const list = out.get(ref);
+        if (!list) out.set(ref, [e]);
+        else if (list[list.length - 1] !== e) list.push(e); // e's relocations come one after another
+      }
+    }
+    return out;
   }
 
   #indexReferences(): void {
     if (this.#refs) return;
-    const refs = new Map<Entity, Entity[]>();
-    const users = new Map<Entity, Entity[]>();
+    const n = this.entities.length;
+    const refs: (Entity[] | undefined)[] = new Array(n).fill(undefined);
+    const users: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     for (const e of this.entities) {
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
       const r = this.relocs(e.section);
-      const [from, to] = this.relocRange(e.section, e.start, e.start + e.size);
+      const from = lowerBound(r.offsets, e.start);
+      const to = lowerBound(r.offsets, e.start + e.size);
+      let list: Entity[] | undefined;
       let seen: Set<Entity> | undefined;
       for (let i = from; i < to; i++) {
         const target = this.entityTarget(r, i);
         if (!target) continue;
         const ref = this.primary(target);
         if (ref === e) continue;
-        seen ??= new Set();
-        if (seen.has(ref)) continue;
-        seen.add(ref);
-        const list = refs.get(e);
-        if (list) list.push(ref);
-        else refs.set(e, [ref]);
-        const u = users.get(ref);
+        // Deduplicated by a scan while the list is short (most are), by a set beyond.
+        if (list === undefined) list = [];
+        else if (seen !== undefined) {
+          if (seen.has(ref)) continue;
+          seen.add(ref);
+        } else if (list.includes(ref)) continue;
+        else if (list.length >= 16) seen = new Set(list).add(ref);
+        list.push(ref);
+        const u = users[ref.index];
         if (u) u.push(e);
-        else users.set(ref, [e]);
+        else users[ref.index] = [e];
       }
+      if (list) refs[e.index] = list;
     }
     this.#refs = refs;
     this.#users = users;
@@ -797,21 +908,24 @@ const SECTION_PREFIXES = [
  * addend is -(4 + that). Looks at the ModRM byte before the field and the opcode before it; instructions
  * without ModRM (call, jmp, jcc rel32) have no immediate after their displacement.
  */
-export function x86TrailingImmediate(code: Uint8Array, field: number): number {
+export function x86TrailingImmediate(code: Uint8Array, field: number, base = 0): number {
+  // `base`: where the section starts in `code` (the file's bytes); `field` stays section-relative, so no
+  // byte before the section is read.
   if (field < 2) return 0;
-  const modrm = code[field - 1]!;
+  const modrm = code[base + field - 1]!;
   if ((modrm & 0xc7) !== 0x05) return 0;
-  const op = code[field - 2]!;
-  const esc = field >= 3 ? code[field - 3]! : -1;
+  const op = code[base + field - 2]!;
+  const esc = field >= 3 ? code[base + field - 3]! : -1;
   const reg = (modrm >> 3) & 7;
-  const opsize16 = esc === 0x66 || (esc >= 0x40 && esc <= 0x4f && field >= 4 && code[field - 4] === 0x66);
+  const opsize16 =
+    esc === 0x66 || (esc >= 0x40 && esc <= 0x4f && field >= 4 && code[base + field - 4] === 0x66);
   if (esc === 0x0f) {
     if (op === 0xba || (op >= 0x70 && op <= 0x73) || op === 0xc2 || op === 0xc4 || op === 0xc5 || op === 0xc6)
       return 1;
     if (op === 0xa4 || op === 0xac) return 1;
     return 0;
   }
-  if (esc === 0x3a && field >= 4 && code[field - 4] === 0x0f) return 1;
+  if (esc === 0x3a && field >= 4 && code[base + field - 4] === 0x0f) return 1;
   switch (op) {
     case 0x80:
     case 0x82:

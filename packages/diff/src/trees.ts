@@ -229,37 +229,64 @@ export async function diffTrees(
   const { jobs: jobsOption, onProgress, policy: policyOption, now, ...pairOptions } = options;
   const profile = getProfile(options.profile ?? "general").name;
   const policy = typeof policyOption === "string" ? loadPolicy(policyOption) : policyOption;
-  const { kind, pairs } = planTree(original, patched);
-  const work = pairs.filter((p) => p.original && p.patched && !p.error);
-  const task = (p: PlannedPair): PairTask => ({
-    original: p.original!,
-    patched: p.patched!,
-    options: { ...pairOptions, profile },
-    ...(policy ? { policy } : {}),
-    ...(now ? { now: now.toISOString() } : {}),
-  });
-  const results = new Map<string, PairResult>();
-  let done = 0;
-  const finished = (name: string, r: PairResult) => {
-    results.set(name, r);
-    done++;
-    onProgress?.({ done, total: work.length, name });
-  };
-  const jobs = Math.max(1, Math.min(jobsOption ?? availableParallelism(), work.length));
-  const workerUrl = jobs > 1 ? workerScript() : undefined;
-  if (!workerUrl) {
-    for (const p of work) {
-      finished(p.name, runPair(task(p)));
-      await Promise.resolve();
+  const wanted = jobsOption ?? availableParallelism();
+  const workerUrl = wanted > 1 ? workerScript() : undefined;
+  // Two directories or archives: the workers start (and load their modules) while the inputs are listed.
+  let pool = workerUrl && isTree(original) ? new WorkerPool(workerUrl, wanted).start() : undefined;
+  try {
+    const { kind, pairs } = planTree(original, patched);
+    const work = pairs.filter((p) => p.original && p.patched && !p.error);
+    const task = (p: PlannedPair): PairTask => ({
+      original: p.original!,
+      patched: p.patched!,
+      options: { ...pairOptions, profile },
+      ...(policy ? { policy } : {}),
+      ...(now ? { now: now.toISOString() } : {}),
+    });
+    // Reports are parsed as they arrive, while the workers go on (not all at the end).
+    const results = new Map<string, Report | { readonly error: PairError }>();
+    let done = 0;
+    const finished = (name: string, r: PairResult) => {
+      results.set(name, "error" in r ? r : (JSON.parse(r.report) as Report));
+      done++;
+      onProgress?.({ done, total: work.length, name });
+    };
+    const jobs = Math.max(1, Math.min(wanted, work.length));
+    if (!workerUrl || jobs === 1) {
+      await pool?.close();
+      pool = undefined;
+      for (const p of work) {
+        finished(p.name, runPair(task(p)));
+        await Promise.resolve();
+      }
+    } else {
+      const workers = pool ?? new WorkerPool(workerUrl, jobs);
+      pool = workers;
+      await Promise.all(work.map((p) => workers.run(task(p)).then((r) => finished(p.name, r))));
     }
-  } else {
-    const pool = new WorkerPool(workerUrl, jobs);
-    try {
-      await Promise.all(work.map((p) => pool.run(task(p)).then((r) => finished(p.name, r))));
-    } finally {
-      await pool.close();
-    }
+    return treeReport(original, patched, profile, kind, pairs, results);
+  } finally {
+    await pool?.close();
   }
+}
+
+/** Whether `path` is a directory or an archive (a tree of pairs); false when it cannot be read. */
+function isTree(path: string): boolean {
+  try {
+    return inputKind(path) !== "object";
+  } catch {
+    return false;
+  }
+}
+
+function treeReport(
+  original: string,
+  patched: string,
+  profile: string,
+  kind: InputKind,
+  pairs: readonly PlannedPair[],
+  results: ReadonlyMap<string, Report | { readonly error: PairError }>,
+): TreeReport {
   const entries: TreePair[] = pairs.map((p) => {
     if (p.error) {
       return {
@@ -282,7 +309,7 @@ export async function diffTrees(
         error: r.error,
       };
     }
-    return { name: p.name, ...(JSON.parse(r.report) as Report) };
+    return { name: p.name, ...r };
   });
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -377,17 +404,31 @@ interface Job {
   readonly resolve: (r: PairResult) => void;
 }
 
-/** A fixed-size pool of workers, each diffing one pair at a time; a worker that dies is replaced. */
+/**
+ * Jobs sent to a worker before it answers the previous one: with two, a worker that finishes a pair finds
+ * the next one already in its queue instead of waiting a round trip through this thread.
+ */
+const IN_FLIGHT = 2;
+
+/**
+ * A fixed-size pool of workers, each diffing one pair at a time with the next one queued; a worker that dies
+ * is replaced (the pair it was diffing becomes an error, the one queued behind it is sent again).
+ */
 class WorkerPool {
   private readonly queue: Job[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
-  private size = 0;
+  /** Per worker, the jobs sent to it and not answered yet, oldest (the one running) first. */
+  private readonly sent = new Map<Worker, Job[]>();
 
   constructor(
     private readonly url: URL,
     private readonly max: number,
   ) {}
+
+  /** Starts every worker now (they load their modules meanwhile) rather than at the first pairs. */
+  start(): this {
+    while (this.sent.size < this.max) this.spawn();
+    return this;
+  }
 
   run(task: PairTask): Promise<PairResult> {
     return new Promise((resolve) => {
@@ -398,11 +439,10 @@ class WorkerPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let w = this.idle.pop();
-      if (!w && this.size < this.max) w = this.spawn();
+      const w = this.pick();
       if (!w) return;
       const job = this.queue.shift()!;
-      this.busy.set(w, job);
+      this.sent.get(w)!.push(job);
       // Member bytes are views of the whole archive: send copies, and move them rather than copy twice.
       const own = (s: ObjectSource): ObjectSource => (s.bytes ? { ...s, bytes: s.bytes.slice() } : s);
       const task = { ...job.task, original: own(job.task.original), patched: own(job.task.patched) };
@@ -413,36 +453,50 @@ class WorkerPool {
     }
   }
 
+  /** An idle worker, else a new one while the pool is not full, else the least busy one with room. */
+  private pick(): Worker | undefined {
+    let best: Worker | undefined;
+    let least = IN_FLIGHT;
+    for (const [w, jobs] of this.sent) {
+      if (jobs.length < least) {
+        best = w;
+        least = jobs.length;
+      }
+    }
+    if (least === 0) return best;
+    if (this.sent.size < this.max) return this.spawn();
+    return best;
+  }
+
   private spawn(): Worker {
-    const w = new Worker(this.url);
-    this.size++;
+    // Workers inherit node's options; `--input-type` (a caller run with `node --input-type=module -e`) is
+    // refused for a worker script file, so it is left out.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+    const w = new Worker(this.url, { execArgv });
+    this.sent.set(w, []);
     w.on("message", (r: PairResult) => {
-      const job = this.busy.get(w);
-      this.busy.delete(w);
-      this.idle.push(w);
-      job?.resolve(r);
+      this.sent.get(w)?.shift()?.resolve(r);
       this.pump();
     });
     const lost = (why: string) => {
-      const job = this.busy.get(w);
-      this.busy.delete(w);
-      const i = this.idle.indexOf(w);
-      if (i >= 0) this.idle.splice(i, 1);
-      this.size--;
-      job?.resolve({ error: { code: "internal", message: `the worker diffing this pair stopped: ${why}` } });
+      const jobs = this.sent.get(w);
+      if (!jobs) return;
+      this.sent.delete(w);
+      const [running, ...queued] = jobs;
+      running?.resolve({
+        error: { code: "internal", message: `the worker diffing this pair stopped: ${why}` },
+      });
+      this.queue.unshift(...queued);
       this.pump();
     };
     w.on("error", (e) => lost(e.message));
-    w.on("exit", (code) => {
-      if (this.busy.has(w) || this.idle.includes(w)) lost(`exit code ${code}`);
-    });
+    w.on("exit", (code) => lost(`exit code ${code}`));
     return w;
   }
 
   async close(): Promise<void> {
-    const all = [...this.idle, ...this.busy.keys()];
-    this.idle.length = 0;
-    this.busy.clear();
+    const all = [...this.sent.keys()];
+    this.sent.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }
 }

@@ -1,4 +1,4 @@
-import type { Entity, ObjectView, Target } from "../object.js";
+import { type Entity, lowerBound, type ObjectView, type Target } from "../object.js";
 import type { ReasonDetail } from "../report.js";
 import { type Keys, maskedRange, type Side } from "./keys.js";
 
@@ -30,11 +30,7 @@ export function compareRanges(keys: Keys, o: Entity, p: Entity): RangeDiff {
   const oNobits = o.nobits || o.section < 0;
   const pNobits = p.nobits || p.section < 0;
   if (!(oNobits && pNobits)) {
-    const same =
-      !oNobits &&
-      !pNobits &&
-      o.size === p.size &&
-      equalRanges(ov.bytes(o.section), o.start, pv.bytes(p.section), p.start, o.size);
+    const same = !oNobits && !pNobits && o.size === p.size && sameBytes(ov, o, pv, p);
     if (!same) {
       const ob = oNobits ? new Uint8Array(o.size) : ov.entityBytes(o);
       const pb = pNobits ? new Uint8Array(p.size) : pv.entityBytes(p);
@@ -113,19 +109,43 @@ function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
   if (oEmpty || pEmpty) return oEmpty && pEmpty;
   const ro = ov.relocs(o.section);
   const rp = pv.relocs(p.section);
-  const [i0, i1] = ov.relocRange(o.section, o.start, o.start + o.size);
-  const [j0, j1] = pv.relocRange(p.section, p.start, p.start + p.size);
+  const i0 = lowerBound(ro.offsets, o.start);
+  const i1 = lowerBound(ro.offsets, o.start + o.size);
+  const j0 = lowerBound(rp.offsets, p.start);
+  const j1 = lowerBound(rp.offsets, p.start + p.size);
   if (i1 - i0 !== j1 - j0) return false;
+  const oEntities = ov.entityBySymbol;
+  const pEntities = pv.entityBySymbol;
   for (let k = 0; k < i1 - i0; k++) {
     const i = i0 + k;
     const j = j0 + k;
     if (ro.types[i] !== rp.types[j] || ro.offsets[i]! - o.start !== rp.offsets[j]! - p.start) return false;
     // Symbols that are entities or external on both sides compare without resolving anything.
-    const eo = ov.entityBySymbol.get(ro.symbols[i]!);
-    const ep = pv.entityBySymbol.get(rp.symbols[j]!);
+    const so = ro.symbols[i]!;
+    const sp = rp.symbols[j]!;
+    const eo = oEntities[so];
+    const ep = pEntities[sp];
     if (eo && ep) {
       if (ro.addends[i] !== rp.addends[j] || !keys.paired(eo, ep)) return false;
       continue;
+    }
+    if (!eo && !ep) {
+      const xo = ov.externalSymbol(so);
+      const xp = xo === undefined ? undefined : pv.externalSymbol(sp);
+      if (xo !== undefined && xp !== undefined) {
+        // Both `external` targets (see ObjectView.target): same name, same addend.
+        if (xo.name !== xp.name || ro.addends[i] !== rp.addends[j]) return false;
+        continue;
+      }
+      // A section symbol (or local label) plus an addend inside an entity on both sides: `target()` would
+      // make both `entity` targets, offset from the entity's start; compared without making them.
+      const to = ov.entityTarget(ro, i);
+      const tp = to === undefined ? undefined : pv.entityTarget(rp, j);
+      if (to !== undefined && tp !== undefined) {
+        if (ov.pointOf(ro, i) - to.start !== pv.pointOf(rp, j) - tp.start || !keys.paired(to, tp))
+          return false;
+        continue;
+      }
     }
     if (!keys.sameTarget(ov.target(ro, i), pv.target(rp, j))) return false;
   }
@@ -255,6 +275,24 @@ export function describeTarget(view: ObjectView, t: Target): string {
 
 function clip(s: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * The bytes of `o` and `p` (same size) are equal. Compared in the files' bytes when both sections are
+ * stored uncompressed (no view per section), otherwise in the sections' decompressed contents.
+ */
+function sameBytes(ov: ObjectView, o: Entity, pv: ObjectView, p: Entity): boolean {
+  const n = o.size;
+  const a = ov.fileOffset(o.section, o.start, n);
+  const b = a < 0 ? -1 : pv.fileOffset(p.section, p.start, n);
+  if (a < 0 || b < 0) return equalRanges(ov.bytes(o.section), o.start, pv.bytes(p.section), p.start, n);
+  const fa = ov.elf.bytes;
+  const fb = pv.elf.bytes;
+  if (n <= 64) {
+    for (let k = 0; k < n; k++) if (fa[a + k] !== fb[b + k]) return false;
+    return true;
+  }
+  return ov.fileBuffer.compare(pv.fileBuffer, b, b + n, a, a + n) === 0;
 }
 
 /** `a[i, i + n)` equals `b[j, j + n)` (both ranges inside their arrays). */

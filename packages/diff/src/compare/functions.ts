@@ -46,6 +46,10 @@ function compareFunction(keys: Keys, o: Entity, p: Entity, ctx: FunctionContext)
  * changes its parent's patch.
  */
 function tieChildrenToParents(keys: Keys, list: Outcome[]): void {
+  const po = keys.corr.parentOriginal;
+  const pp = keys.corr.parentPatched;
+  // Most objects have no pieces at all: then there is nothing to index.
+  if (!po.some((i) => i >= 0) && !pp.some((i) => i >= 0)) return;
   const byOriginal = new Map<number, Outcome>();
   const byPatched = new Map<number, Outcome>();
   for (const r of list) {
@@ -56,11 +60,11 @@ function tieChildrenToParents(keys: Keys, list: Outcome[]): void {
     if (r.status === "unchanged") continue;
     let parent: Outcome | undefined;
     if (r.original) {
-      const pi = keys.corr.parentOriginal[r.original.index]!;
+      const pi = po[r.original.index]!;
       if (pi >= 0) parent = byOriginal.get(pi);
     }
     if (!parent && r.patched) {
-      const pi = keys.corr.parentPatched[r.patched.index]!;
+      const pi = pp[r.patched.index]!;
       if (pi >= 0) parent = byPatched.get(pi);
     }
     if (!parent || parent === r || !parent.original || !parent.patched) continue;

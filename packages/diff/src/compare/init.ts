@@ -14,13 +14,18 @@ export interface InitAnalysis {
   readonly listChanges: readonly { message: string; section: string }[];
 }
 
-const LIST_PREFIXES = [".init_array", ".preinit_array", ".ctors"];
+const LIST_NAMES = [".init_array", ".preinit_array", ".ctors"];
+const LIST_PREFIXES = LIST_NAMES.map((n) => `${n}.`);
 
 function isInitList(view: ObjectView, index: number): boolean {
   const s = view.section(index);
   if (!s) return false;
   if (s.type === SHT.INIT_ARRAY || s.type === SHT.PREINIT_ARRAY) return true;
-  return LIST_PREFIXES.some((p) => s.name === p || s.name.startsWith(`${p}.`));
+  const name = s.name;
+  // Called for every section: no closure, no string built.
+  for (let k = 0; k < LIST_NAMES.length; k++)
+    if (name === LIST_NAMES[k] || name.startsWith(LIST_PREFIXES[k]!)) return true;
+  return false;
 }
 
 function isInitText(name: string): boolean {
@@ -32,10 +37,17 @@ export function analyseInit(keys: Keys): InitAnalysis {
   const sets = (["original", "patched"] as const).map((side) => {
     const view = keys.view(side);
     const out = new Set<number>();
-    for (const f of view.functions)
-      if (f.section >= 0 && isInitText(view.sectionName(f.section))) out.add(f.index);
+    // One pass over the sections (there can be hundreds of thousands), then only the functions in
+    // .init.text* ones, if any.
+    const initText = new Set<number>();
+    const lists: number[] = [];
     for (const s of view.elf.sections) {
-      if (!isInitList(view, s.index)) continue;
+      if (isInitText(s.name)) initText.add(s.index);
+      if (isInitList(view, s.index)) lists.push(s.index);
+    }
+    if (initText.size > 0) for (const f of view.functions) if (initText.has(f.section)) out.add(f.index);
+    for (const index of lists) {
+      const s = view.elf.sections[index]!;
       const r = view.relocs(s.index);
       for (let i = 0; i < r.count; i++) {
         const t = view.target(r, i);

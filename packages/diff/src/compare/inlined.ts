@@ -4,6 +4,9 @@ import type { Outcome } from "./outcome.js";
 
 const MAX_INLINE_DETAILS = 4;
 
+/** Shared by the functions that inline nothing: never mutated. */
+const NO_CALLEES: ReadonlySet<string> = new Set();
+
 /**
  * Explains changed functions by what was inlined into them (DWARF inlined subroutines): a callee that
  * changed itself, a callee whose every inlined copy changed, a callee inlined only in one build.
@@ -16,11 +19,14 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
   }
   // Callee name → the functions (outcomes) into which the original build inlines it.
   const inliners = new Map<string, Outcome[]>();
-  const calleesOf = (debug: DebugInfo, name: string | undefined): Set<string> => {
+  const calleesOf = (debug: DebugInfo, name: string | undefined): ReadonlySet<string> => {
     const sp: Subprogram | undefined = name === undefined ? undefined : debug.subprogramBySymbol.get(name);
-    return new Set(sp ? sp.inlined.map((c) => c.callee).filter((c) => c !== "") : []);
+    if (!sp || sp.inlined.length === 0) return NO_CALLEES;
+    const out = new Set<string>();
+    for (const c of sp.inlined) if (c.callee !== "") out.add(c.callee);
+    return out;
   };
-  const before = new Map<Outcome, Set<string>>();
+  const before = new Map<Outcome, ReadonlySet<string>>();
   for (const r of functions) {
     if (!r.original) continue;
     const cs = calleesOf(original, r.original.name.raw);
@@ -33,7 +39,7 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
   }
   for (const r of functions) {
     if (r.status !== "changed" || !r.original || !r.patched) continue;
-    const a = before.get(r) ?? new Set<string>();
+    const a = before.get(r) ?? NO_CALLEES;
     const b = calleesOf(patched, r.patched.name.raw);
     let n = 0;
     for (const c of a) {

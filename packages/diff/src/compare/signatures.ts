@@ -43,6 +43,7 @@ export function compareSignatures(
     const a = original.subprogramBySymbol.get(r.original.name.raw);
     const b = patched.subprogramBySymbol.get(r.patched.name.raw);
     if (!a || !b) continue;
+    if (sameSignature(a, b, spellO, spellP)) continue;
     const name = r.original.name.base;
     const sa = signatureOf(original.info, a, name, spellO);
     const sb = signatureOf(patched.info, b, name, spellP);
@@ -52,4 +53,21 @@ export function compareSignatures(
     out.push({ outcome: r, original: sa, patched: sb });
   }
   return out;
+}
+
+/**
+ * Same return type, parameter types and variadic flag: then the spelled signatures are equal too, and need
+ * not be built (the common case). `false` only means "spell them and compare".
+ */
+function sameSignature(
+  a: Subprogram,
+  b: Subprogram,
+  spellO: (id: TypeId | undefined) => string,
+  spellP: (id: TypeId | undefined) => string,
+): boolean {
+  if (a.params.length !== b.params.length || Boolean(a.variadic) !== Boolean(b.variadic)) return false;
+  if (spellO(a.returns) !== spellP(b.returns)) return false;
+  for (let i = 0; i < a.params.length; i++)
+    if (spellO(a.params[i]!.type) !== spellP(b.params[i]!.type)) return false;
+  return true;
 }

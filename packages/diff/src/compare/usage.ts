@@ -1,6 +1,6 @@
 import type { DwarfInfo, Subprogram, TypeId } from "@elfdelta/elf";
 import type { DebugInfo } from "../debuginfo.js";
-import type { ObjectView } from "../object.js";
+import type { Entity, ObjectView } from "../object.js";
 import type { NamedType } from "./types.js";
 
 /**
@@ -23,32 +23,62 @@ export class TypeUsage {
 
   /** The function symbols (names as in this build) that involve any of the given types. */
   usersOf(types: readonly NamedType[]): Set<string> {
-    const reach = this.#reach(types.map((t) => t.id));
-    const out = new Set<string>();
-    const involves = (sp: Subprogram | undefined, depth: number): boolean => {
-      if (!sp) return false;
-      if (sp.returns !== undefined && reach.has(sp.returns)) return true;
-      for (const p of sp.params) if (p.type !== undefined && reach.has(p.type)) return true;
-      for (const l of sp.locals) if (l.type !== undefined && reach.has(l.type)) return true;
-      if (depth < 4) {
-        for (const c of sp.inlined) {
-          if (c.calleeId !== undefined && involves(this.#debug.subprogramById.get(c.calleeId), depth + 1))
-            return true;
-        }
+    return this.usersOfEach([types])[0]!;
+  }
+
+  /**
+   * `usersOf` for each of several groups of types, in one pass over the functions: each function is looked
+   * at once whatever the number of groups (a patch that changes many types costs their reach, not the
+   * number of types times the number of functions).
+   */
+  usersOfEach(groups: readonly (readonly NamedType[])[]): Set<string>[] {
+    const out = groups.map(() => new Set<string>());
+    // Type id → the groups whose types it involves.
+    const reachers = new Map<TypeId, number[]>();
+    groups.forEach((types, k) => {
+      if (types.length === 0) return;
+      for (const id of this.#reach(types.map((t) => t.id))) {
+        const list = reachers.get(id);
+        if (list) list.push(k);
+        else reachers.set(id, [k]);
       }
-      return false;
+    });
+    if (reachers.size === 0) return out;
+    const note = (id: TypeId | undefined, into: Set<number>) => {
+      if (id === undefined) return;
+      const ks = reachers.get(id);
+      if (ks) for (const k of ks) into.add(k);
     };
-    for (const [symbol, sp] of this.#debug.subprogramBySymbol) if (involves(sp, 0)) out.add(symbol);
-    // Globals the code accesses.
-    for (const f of this.#view.functions) {
-      if (out.has(f.name.raw)) continue;
-      for (const d of this.#view.references(f)) {
-        if (d.kind !== "data") continue;
-        const v = this.#debug.variableBySymbol.get(d.name.raw);
-        if (v?.type !== undefined && reach.has(v.type)) {
-          out.add(f.name.raw);
-          break;
-        }
+    const collect = (sp: Subprogram | undefined, depth: number, into: Set<number>): void => {
+      if (!sp) return;
+      note(sp.returns, into);
+      for (const p of sp.params) note(p.type, into);
+      for (const l of sp.locals) note(l.type, into);
+      if (depth < 4) {
+        for (const c of sp.inlined)
+          if (c.calleeId !== undefined) collect(this.#debug.subprogramById.get(c.calleeId), depth + 1, into);
+      }
+    };
+    const hit = new Set<number>();
+    for (const [symbol, sp] of this.#debug.subprogramBySymbol) {
+      hit.clear();
+      collect(sp, 0, hit);
+      for (const k of hit) out[k]!.add(symbol);
+    }
+    // Globals the code accesses: the data objects whose type is involved, then the functions that use them
+    // (no need to index every relocation when no global is involved, the usual case).
+    const involved = new Map<Entity, readonly number[]>();
+    for (const d of this.#view.data) {
+      if (d.aliasOf !== undefined) continue; // references name the primary of a group of aliases
+      const type = this.#debug.variableBySymbol.get(d.name.raw)?.type;
+      const ks = type === undefined ? undefined : reachers.get(type);
+      if (ks) involved.set(d, ks);
+    }
+    for (const [d, users] of this.#view.usersOfEach([...involved.keys()])) {
+      const ks = involved.get(d)!;
+      for (const u of users) {
+        if (u.kind !== "function") continue;
+        for (const k of ks) out[k]!.add(u.name.raw);
       }
     }
     return out;

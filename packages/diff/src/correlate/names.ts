@@ -86,6 +86,9 @@ export interface ParsedName {
   readonly key: string;
 }
 
+/** Shared by the names without decorations (most): never mutated. */
+const NONE: readonly never[] = Object.freeze([]);
+
 const DIGITS = /^[0-9]+$/;
 const HEX = /^[0-9a-f]+$/i;
 
@@ -97,8 +100,8 @@ export function parseName(raw: string): ParsedName {
     return {
       raw,
       base: raw,
-      clones: [],
-      inner: [],
+      clones: NONE,
+      inner: NONE,
       numbered: false,
       privatised: false,
       compilerMade,

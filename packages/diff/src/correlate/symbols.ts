@@ -45,7 +45,9 @@ export interface CorrelateOptions {
   readonly ownerHintsPatched?: OwnerHints;
 }
 
-type Bucket = { o: Entity[]; p: Entity[] };
+/** The entities of one side under one key: one entity (the usual case, no array), or several. */
+type Slot = Entity | Entity[];
+type Bucket = { o: readonly Entity[]; p: readonly Entity[] };
 
 /** Pairs the functions and data objects of two builds. Hash maps only: linear in the number of symbols. */
 export function correlate(
@@ -65,25 +67,18 @@ export function correlate(
     method[o.index] = how;
   };
 
-  // One map per kind, keyed by the normalised name: a function and a variable of one name never pair.
-  const functions = new Map<string, Bucket>();
-  const objects = new Map<string, Bucket>();
-  const statics = new Map<string, Bucket>();
-  const put = (m: Map<string, Bucket>, key: string, side: "o" | "p", e: Entity): void => {
-    let b = m.get(key);
-    if (!b) {
-      b = { o: [], p: [] };
-      m.set(key, b);
-    }
-    b[side].push(e);
+  // Per side, one map per kind, keyed by the normalised name: a function and a variable of one name never
+  // pair.
+  const put = (m: Map<string, Slot>, key: string, e: Entity): void => {
+    const slot = m.get(key);
+    if (slot === undefined) m.set(key, e);
+    else if (Array.isArray(slot)) slot.push(e);
+    else m.set(key, [slot, e]);
   };
-
-  const classify = (
-    view: ObjectView,
-    side: "o" | "p",
-    hints: OwnerHints | undefined,
-    out: Map<number, StaticLocal>,
-  ): void => {
+  const classify = (view: ObjectView, hints: OwnerHints | undefined, out: Map<number, StaticLocal>) => {
+    const functions = new Map<string, Slot>();
+    const objects = new Map<string, Slot>();
+    const statics = new Map<string, Slot>();
     for (const e of view.entities) {
       // Compiler-made statics (__func__, CSWTCH, __key, ...) are never paired: their numbers say nothing
       // about which old one a new one is. References to them compare by content (see Keys). They are still
@@ -96,41 +91,33 @@ export function correlate(
       if (isStaticLocal(e)) {
         const s = describeStatic(view, e, hints);
         out.set(e.index, s);
-        put(statics, `${e.kind}:${staticKey(s)}`, side, e);
+        put(statics, `${e.kind}:${staticKey(s)}`, e);
       } else {
-        put(e.kind === "function" ? functions : objects, e.name.key, side, e);
+        put(e.kind === "function" ? functions : objects, e.name.key, e);
       }
     }
+    return { functions, objects, statics };
   };
-  classify(original, "o", options.ownerHintsOriginal, staticsOriginal);
-  classify(patched, "p", options.ownerHintsPatched, staticsPatched);
+  const o = classify(original, options.ownerHintsOriginal, staticsOriginal);
+  const p = classify(patched, options.ownerHintsPatched, staticsPatched);
 
-  for (const b of [...functions.values(), ...objects.values()]) {
-    if (b.o.length === 0 || b.p.length === 0) continue;
-    if (b.o.length === 1 && b.p.length === 1) {
-      const o = b.o[0]!;
-      const p = b.p[0]!;
-      pair(o, p, o.name.raw === p.name.raw ? "name" : "normalized-name");
-      continue;
+  const match = (
+    os: Map<string, Slot>,
+    ps: Map<string, Slot>,
+    single: (o: Entity, p: Entity) => PairingMethod,
+  ) => {
+    for (const [key, a] of os) {
+      const b = ps.get(key);
+      if (b === undefined) continue;
+      if (!Array.isArray(a) && !Array.isArray(b)) pair(a, b, single(a, b));
+      else pairInOrder({ o: Array.isArray(a) ? a : [a], p: Array.isArray(b) ? b : [b] }, pair);
     }
-    pairInOrder(b, pair);
-  }
-  for (const b of statics.values()) {
-    if (b.o.length === 0 || b.p.length === 0) continue;
-    if (b.o.length === 1 && b.p.length === 1) {
-      const o = b.o[0]!;
-      const p = b.p[0]!;
-      const how: PairingMethod =
-        o.name.inner.length > 0
-          ? o.name.raw === p.name.raw
-            ? "name"
-            : "normalized-name"
-          : "static-local-users";
-      pair(o, p, how);
-      continue;
-    }
-    pairInOrder(b, pair);
-  }
+  };
+  const byName = (a: Entity, b: Entity): PairingMethod =>
+    a.name.raw === b.name.raw ? "name" : "normalized-name";
+  match(o.functions, p.functions, byName);
+  match(o.objects, p.objects, byName);
+  match(o.statics, p.statics, (a, b) => (a.name.inner.length > 0 ? byName(a, b) : "static-local-users"));
 
   return {
     original,

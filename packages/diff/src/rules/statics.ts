@@ -7,6 +7,16 @@ export const staticLocalRules: Rule = {
     const a = ctx.analysis;
     const ov = a.keys.view("original");
     const pv = a.keys.view("patched");
+    // Only static locals the compiler did not make can be reported: without any, nothing to look at (and
+    // no need to index every relocation of both builds).
+    let any = false;
+    for (const i of a.corr.staticsOriginal.keys()) {
+      if (!ov.entities[i]!.name.compilerMade) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
     for (const r of a.functions) {
       if (!r.original || !r.patched) continue;
       let after: Set<number> | undefined;

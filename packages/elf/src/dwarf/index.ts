@@ -100,9 +100,11 @@ export function debugSection(elf: ElfFile, index: number): DebugSection {
 }
 
 function namedSection(elf: ElfFile, name: string): DebugSection {
+  // Built once, not once per section: an object can have hundreds of thousands of sections.
+  const zname = `.z${name.slice(1)}`;
   for (const s of elf.sections) {
     if (s.type === SHT.NOBITS) continue;
-    if (s.name === name || s.name === `.z${name.slice(1)}`) return debugSection(elf, s.index);
+    if (s.name === name || s.name === zname) return debugSection(elf, s.index);
   }
   return DebugSection.empty(name, elf.littleEndian);
 }

@@ -4,6 +4,7 @@ import type { RelocType } from "../arch/types.js";
 import { SHT } from "../constants.js";
 import type { ElfFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
+import type { Section } from "../sections.js";
 import { decodeString } from "./leb.js";
 
 /** What the reader uses of Node's Buffer, when it runs on Node: a copy-free string decoder over a byte range. */
@@ -327,9 +328,12 @@ const EM_MIPS = 8;
  * a type the machine defines, a field inside the section.
  */
 export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Array): RelocIndex | undefined {
-  const relSections = elf.sections.filter(
-    (r) => (r.type === SHT.REL || r.type === SHT.RELA) && r.info === target && r.size > 0,
-  );
+  // Through the file's list of REL/RELA sections (built once), not a pass over every section per debug section.
+  const relSections: Section[] = [];
+  for (const i of elf.relocationSections) {
+    const r = elf.sections[i]!;
+    if (r.info === target && r.size > 0) relSections.push(r);
+  }
   if (relSections.length === 0) return undefined;
   const is64 = elf.is64;
   const le = elf.littleEndian;
