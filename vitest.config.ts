@@ -21,5 +21,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: "threads",
+    // CI asks for a JSON report too (ELFDELTA_TEST_REPORT=path), to print a closing pass/fail count.
+    ...(process.env.ELFDELTA_TEST_REPORT
+      ? { reporters: ["default", "json"], outputFile: { json: process.env.ELFDELTA_TEST_REPORT } }
+      : {}),
   },
 });
