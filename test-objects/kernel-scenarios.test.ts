@@ -14,11 +14,12 @@
  * ELFDELTA_OUT_DIR points the harness at another build directory (default: test-objects/out);
  * ELFDELTA_KERNEL_SCENARIOS_DIR at other scenario sources.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { diffObjects, type Report, type SymbolEntry } from "../packages/diff/src/index.js";
+import { diffObjects, type Report } from "../packages/diff/src/index.js";
+import { dataName, readJson, type StatusSets, sorted, statusSets, type TypeSets } from "./expectations.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIOS = process.env.ELFDELTA_KERNEL_SCENARIOS_DIR ?? join(HERE, "kernel-scenarios");
@@ -38,17 +39,6 @@ const KERNEL_WARNINGS: ReadonlySet<string> = new Set(["export-added"]);
 
 const IGNORED_KINDS = ["line-number-only", "profiling-entry", "special-section-entry"] as const;
 
-interface StatusSets {
-  changed: string[];
-  new: string[];
-  removed: string[];
-  unchanged: string[];
-}
-interface TypeSets {
-  changed: string[];
-  new: string[];
-  removed: string[];
-}
 interface IgnoredRecord {
   function: string;
   why: string;
@@ -73,56 +63,6 @@ interface BuildFile {
   profile?: string;
   cflags?: string[];
   targets?: string[];
-}
-
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
-}
-
-/** `foo.isra.0` → `foo.isra`, `foo.llvm.1234` → `foo`: the data names of the general format. */
-function cName(name: string): string {
-  const tokens = name.split(".");
-  const out = [tokens[0]!];
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (/^[0-9]+$/.test(t)) continue;
-    if (t === "llvm" && i + 1 < tokens.length && /^[0-9a-f]+$/i.test(tokens[i + 1]!)) {
-      i++;
-      continue;
-    }
-    if (t === "lto_priv" || t === "__uniq") {
-      if (i + 1 < tokens.length && /^[0-9]+$/.test(tokens[i + 1]!)) i++;
-      continue;
-    }
-    out.push(t);
-  }
-  return out.join(".");
-}
-
-/** A data entry as the expectations write it: static locals and compiler statics as `func::var`. */
-function dataName(e: SymbolEntry): string {
-  if (e.staticLocal) {
-    const clang = e.name.includes(".") && !/\.[0-9]+$/.test(e.name);
-    if (clang) {
-      const [fn, ...rest] = e.name.split(".");
-      return `${fn}::${rest.filter((t) => !/^[0-9]+$/.test(t)).join(".")}`;
-    }
-    return `${e.staticLocal.function ?? "?"}::${e.staticLocal.variable}`;
-  }
-  return cName(e.name);
-}
-
-function statusSets(entries: readonly SymbolEntry[], name: (e: SymbolEntry) => string): StatusSets {
-  const s: StatusSets = { changed: [], new: [], removed: [], unchanged: [] };
-  for (const e of entries) s[e.status].push(name(e));
-  for (const k of Object.keys(s) as (keyof StatusSets)[]) s[k].sort();
-  return s;
-}
-
-function sorted<T extends StatusSets | TypeSets>(x: T): T {
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(x)) out[k] = [...(v as string[])].sort();
-  return out as unknown as T;
 }
 
 function byRecord(a: IgnoredRecord, b: IgnoredRecord): number {

@@ -12,11 +12,20 @@
  *
  * ELFDELTA_OUT_DIR points the harness at another build directory (default: test-objects/out).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { diffObjects, type Report, type SymbolEntry } from "../packages/diff/src/index.js";
+import { diffObjects, type Report } from "../packages/diff/src/index.js";
+import {
+  cName,
+  dataName,
+  readJson,
+  type StatusSets,
+  sorted,
+  statusSets,
+  type TypeSets,
+} from "./expectations.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIOS = process.env.ELFDELTA_SCENARIOS_DIR ?? join(HERE, "scenarios");
@@ -47,17 +56,6 @@ const ALL_TARGETS = [...GCC_TARGETS, ...CLANG_TARGETS];
 /** Targets whose toolchain has a C++ compiler (build.sh builds C++ scenarios only there by default). */
 const CXX_TARGETS = ["x86_64-gcc", "aarch64-gcc", ...CLANG_TARGETS];
 
-interface StatusSets {
-  changed: string[];
-  new: string[];
-  removed: string[];
-  unchanged: string[];
-}
-interface TypeSets {
-  changed: string[];
-  new: string[];
-  removed: string[];
-}
 interface Expectation {
   functions: StatusSets;
   data: StatusSets;
@@ -75,43 +73,6 @@ interface BuildFile {
   variants?: string[];
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
-}
-
-/** `foo.isra.0` → `foo.isra`, `foo.llvm.1234` → `foo`, `foo.lto_priv.0` → `foo`. */
-function cName(name: string): string {
-  const tokens = name.split(".");
-  const out = [tokens[0]!];
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (/^[0-9]+$/.test(t)) continue;
-    if (t === "llvm" && i + 1 < tokens.length && /^[0-9a-f]+$/i.test(tokens[i + 1]!)) {
-      i++;
-      continue;
-    }
-    if (t === "lto_priv" || t === "__uniq") {
-      if (i + 1 < tokens.length && /^[0-9]+$/.test(tokens[i + 1]!)) i++;
-      continue;
-    }
-    out.push(t);
-  }
-  return out.join(".");
-}
-
-/** The name an expectation uses for a data entry: static locals as `func::var`. */
-function dataName(e: SymbolEntry): string {
-  if (e.staticLocal) {
-    const clang = e.name.includes(".") && !/\.[0-9]+$/.test(e.name);
-    if (clang) {
-      const [fn, ...rest] = e.name.split(".");
-      return `${fn}::${rest.filter((t) => !/^[0-9]+$/.test(t)).join(".")}`;
-    }
-    return `${e.staticLocal.function ?? "?"}::${e.staticLocal.variable}`;
-  }
-  return cName(e.name);
-}
-
 /**
  * i686 GCC's PIC helper, a hidden COMDAT function whose presence depends on register allocation only: the
  * expectations never list it (see scenarios/README.md).
@@ -120,28 +81,16 @@ function neverListed(name: string): boolean {
   return name.startsWith("__x86.get_pc_thunk.");
 }
 
-function statusSets(entries: readonly SymbolEntry[], name: (e: SymbolEntry) => string): StatusSets {
-  const s: StatusSets = { changed: [], new: [], removed: [], unchanged: [] };
-  for (const e of entries) {
-    if (neverListed(e.name)) continue;
-    s[e.status].push(name(e));
-  }
-  for (const k of Object.keys(s) as (keyof StatusSets)[]) s[k].sort();
-  return s;
-}
-
-function sorted<T extends StatusSets | TypeSets>(x: T): T {
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(x)) out[k] = [...(v as string[])].sort();
-  return out as unknown as T;
-}
-
 function actualOf(r: Report): Expectation {
   const types: TypeSets = { changed: [], new: [], removed: [] };
   for (const t of r.types) if (t.status !== "unchanged") types[t.status].push(t.name);
   return {
-    functions: statusSets(r.functions, (e) => cName(e.name)),
-    data: statusSets(r.data, dataName),
+    functions: statusSets(
+      r.functions,
+      (e) => cName(e.name),
+      (e) => neverListed(e.name),
+    ),
+    data: statusSets(r.data, dataName, (e) => neverListed(e.name)),
     types: sorted(types),
     rules: [...new Set(r.findings.filter((f) => f.severity === "error").map((f) => f.rule))].sort(),
     verdict: r.verdict,
