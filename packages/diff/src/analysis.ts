@@ -129,7 +129,12 @@ function unnamedSectionChanges(keys: Keys): { section: string; message: string }
   const pv = keys.view("patched");
   const out: { section: string; message: string }[] = [];
   const sc = keys.corr.sections;
-  for (const s of ov.elf.sections) {
+  const h = ov.elf.headers;
+  for (let index = 0; index < h.count; index++) {
+    // Cheap column tests first: a Section object is made only for the few sections that remain.
+    if (!isContentSection(ov, index) || (h.flags(index) & SHF.WRITE) === 0 || h.type(index) === 8) continue;
+    if (ov.holdsEntities(index)) continue;
+    const s = h.at(index)!;
     if (!isContentSection(ov, s.index) || (s.flags & SHF.WRITE) === 0 || s.type === 8) continue;
     if (s.type === 14 || s.type === 15 || s.type === 16) continue; // init/fini arrays: see the init rules
     if (BOOKKEEPING.has(s.name)) continue;

@@ -120,7 +120,7 @@ function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
     entry.staticLocal = { ...(st.owner !== undefined ? { function: st.owner } : {}), variable: st.variable };
   if (named.name.compilerMade || isCompilerHelper(named.name.raw)) entry.compilerGenerated = true;
   entry.size = named.size;
-  entry.binding = bindName(named.symbol.bind);
+  entry.binding = bindName(named.bind);
   if (r.ignored && r.status === "unchanged") entry.ignoredDifferences = r.ignored;
   return entry;
 }

@@ -22,7 +22,7 @@ export type DebugLoad =
   | { readonly ok: false; readonly problem: string };
 
 export function loadDebugInfo(view: ObjectView, label: string): DebugLoad {
-  const hasInfo = view.elf.sections.some((s) => s.name === ".debug_info" || s.name === ".zdebug_info");
+  const hasInfo = view.elf.sectionIndex(".debug_info") >= 0 || view.elf.sectionIndex(".zdebug_info") >= 0;
   if (!hasInfo) return { ok: false, problem: `the ${label} object has no .debug_info` };
   try {
     // Indexing is inside the try: readDwarf builds subprograms and variables lazily, so their errors surface here.
@@ -58,8 +58,8 @@ export function indexDebugInfo(view: ObjectView, info: DwarfInfo): DebugInfo {
   const ownerHints = new Map<number, string>();
   if (ownerBySymbolName.size > 0) {
     for (const e of view.data) {
-      const owner = ownerBySymbolName.get(e.symbol.name);
-      if (owner !== undefined) ownerHints.set(e.symbol.index, owner);
+      const owner = ownerBySymbolName.get(e.name.raw);
+      if (owner !== undefined) ownerHints.set(e.symbolIndex, owner);
     }
   }
   return { info, subprogramBySymbol, subprogramById, variableBySymbol, ownerHints };

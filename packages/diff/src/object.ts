@@ -12,9 +12,10 @@ import {
   SHT,
   STB,
   STT,
+  type SymbolView,
 } from "@elfdelta/elf";
 import { fieldMask } from "./compare/fields.js";
-import { type ParsedName, parseName } from "./correlate/names.js";
+import { asCompilerMade, isHiddenName, type ParsedName, parseName } from "./correlate/names.js";
 
 /**
  * One side of a comparison, derived from an `ElfFile` without touching it: the functions and data objects
@@ -33,21 +34,74 @@ export interface ViewOptions {
   readonly neverCorrelated?: (sectionName: string, symbol: ElfSymbol) => boolean;
 }
 
-export interface Entity {
-  /** Position in `ObjectView.entities`. */
-  readonly index: number;
-  readonly symbol: ElfSymbol;
-  readonly kind: EntityKind;
-  readonly name: ParsedName;
-  /** Section holding the bytes (for 64-bit PowerPC ELFv1 descriptors: the code section, not .opd); -1 for COMMON. */
-  readonly section: number;
-  readonly start: number;
-  readonly size: number;
-  readonly nobits: boolean;
-  readonly common: boolean;
-  readonly tls: boolean;
+/**
+ * A function or data object the report lists. Compact (one number holds the flags and the symbol's type and
+ * binding; no symbol object is kept): objects built with -ffunction-sections have hundreds of thousands.
+ */
+export class Entity {
+  constructor(
+    /** Position in `ObjectView.entities`. */
+    readonly index: number,
+    /** The `.symtab` index of its symbol. */
+    readonly symbolIndex: number,
+    readonly name: ParsedName,
+    /** Section holding the bytes (for 64-bit PowerPC ELFv1 descriptors: the code section, not .opd); -1 for COMMON. */
+    readonly section: number,
+    readonly start: number,
+    readonly size: number,
+    bits: number,
+  ) {
+    this.#bits = bits;
+  }
+
+  readonly #bits: number;
   /** The entity this one is an alias of (same kind, section, start and size), when it is not the primary. */
-  aliasOf?: number;
+  aliasOf: number | undefined = undefined;
+
+  static bits(o: {
+    kind: EntityKind;
+    nobits: boolean;
+    common: boolean;
+    tls: boolean;
+    bind: number;
+    type: number;
+    thumb: boolean;
+  }): number {
+    return (
+      (o.kind === "data" ? 1 : 0) |
+      (o.nobits ? 2 : 0) |
+      (o.common ? 4 : 0) |
+      (o.tls ? 8 : 0) |
+      (o.thumb ? 16 : 0) |
+      ((o.bind & 0xf) << 5) |
+      ((o.type & 0xf) << 9)
+    );
+  }
+
+  get kind(): EntityKind {
+    return this.#bits & 1 ? "data" : "function";
+  }
+  get nobits(): boolean {
+    return (this.#bits & 2) !== 0;
+  }
+  get common(): boolean {
+    return (this.#bits & 4) !== 0;
+  }
+  get tls(): boolean {
+    return (this.#bits & 8) !== 0;
+  }
+  /** The symbol's value has its low bit set (ARM: a Thumb function). */
+  get thumbBit(): boolean {
+    return (this.#bits & 16) !== 0;
+  }
+  /** The symbol's STB_* binding. */
+  get bind(): number {
+    return (this.#bits >> 5) & 0xf;
+  }
+  /** The symbol's STT_* type. */
+  get symbolType(): number {
+    return (this.#bits >> 9) & 0xf;
+  }
 }
 
 /**
@@ -110,6 +164,15 @@ const EMPTY_RELOCS: SectionRelocs = {
 
 const NO_ENTITIES: readonly Entity[] = Object.freeze([]);
 
+/** How many sections' relocations an `ObjectView` keeps (see `#ring`). */
+const RECENT_SECTIONS = 512;
+
+interface RecentRelocs {
+  readonly section: number;
+  readonly relocs: SectionRelocs;
+  targets: (Target | undefined)[] | undefined;
+}
+
 const EM_386 = 3;
 const EM_MIPS = 8;
 const EM_PPC64 = 21;
@@ -135,70 +198,88 @@ export class ObjectView {
   #anchorEnd = new Float64Array(0);
   #anchorEntity: Entity[] = [];
   #firstAnchor = new Int32Array(1);
-  /** By section index (arrays, not maps: there can be hundreds of thousands of sections). */
-  #relocs: (SectionRelocs | undefined)[] = [];
-  #targets: ((Target | undefined)[] | undefined)[] = [];
+  /**
+   * The merged relocations (and resolved targets) of the sections worked on last. Bounded:
+   * kept for every section, they took more memory than the file, while the diff works through the object
+   * section by section and returns to a section soon or never.
+   */
+  #ring: (RecentRelocs | undefined)[] = new Array(RECENT_SECTIONS).fill(undefined);
+  #ringNext = 0;
+  /** Section index → its slot in `#ring`, or -1. */
+  #slotOf: Int32Array;
+  #last: RecentRelocs | undefined;
   #masks = new Map<number, Uint8Array>();
-  #boundaries: Map<number, Float64Array> | undefined;
+  /**
+   * Chunk boundaries of every section, in one array: `#boundaryAt[#boundaryFirst[S]..#boundaryFirst[S+1])`
+   * are section S's, sorted (one typed array per section took more memory than the points themselves).
+   */
+  #boundaryFirst: Int32Array | undefined;
+  #boundaryAt = new Float64Array(0);
   /** By entity index. */
   #refs: (Entity[] | undefined)[] | undefined;
   #users: (Entity[] | undefined)[] | undefined;
-  #sectionKeys = new Map<number, string>();
+  #sectionKeys: (string | undefined)[];
   #data: (Uint8Array | undefined)[] = [];
   #fileBuffer: Buffer | undefined;
-  #symbols: readonly ElfSymbol[];
+  /** `.symtab` read in place; no object per symbol (see `SymbolView`). */
+  #sv: SymbolView | undefined;
+  #symbolCount: number;
+  /** Per symbol, what relocation resolution asks of it again and again (SYM_* bits). */
+  #symBits: Uint8Array;
+  #externalNames: (string | undefined)[] | undefined;
 
   constructor(elf: ElfFile, options: ViewOptions = {}) {
     this.elf = elf;
     this.machine = elf.machine;
     this.arch = archTable(elf.machine);
-    this.#symbols = elf.symbols;
-    const sectionCount = elf.sections.length;
-    this.#relocs = new Array(sectionCount).fill(undefined);
-    this.#targets = new Array(sectionCount).fill(undefined);
+    const sv = elf.symbolView;
+    this.#sv = sv;
+    this.#symbolCount = sv?.count ?? 0;
+    this.#symBits = symbolBits(sv);
+    const headers = elf.headers;
+    const sectionCount = headers.count;
+    this.#slotOf = new Int32Array(sectionCount).fill(-1);
+    this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
     this.#data = new Array(sectionCount).fill(undefined);
     const entities: Entity[] = [];
-    const bySymbol: (Entity | undefined)[] = new Array(this.#symbols.length).fill(undefined);
-    const opd = elf.machine === EM_PPC64 ? elf.sectionByName(".opd") : undefined;
-    for (const sym of this.#symbols) {
-      if (sym.index === 0) continue;
-      const kind = entityKind(sym);
+    const bySymbol: (Entity | undefined)[] = new Array(this.#symbolCount).fill(undefined);
+    const opd = elf.machine === EM_PPC64 ? elf.sectionIndex(".opd") : -1;
+    for (let si = 1; si < this.#symbolCount; si++) {
+      const kind = entityKind(sv!.type(si));
       if (!kind) continue;
-      const common = sym.shndx === SHN_COMMON;
-      if (!common && !definedInSection(sym)) continue;
+      const common = sv!.shndx(si) === SHN_COMMON;
+      if (!common && (this.#symBits[si]! & SYM_DEFINED) === 0) continue;
+      const sym = sv!.symbol(si);
       let name = parseName(sym.name);
       if (name.hidden) continue;
-      const home = common ? "COMMON" : (elf.sections[sym.shndx]?.name ?? "");
+      const home = common ? "COMMON" : headers.has(sym.shndx) ? headers.name(sym.shndx) : "";
       if (options.unlisted?.(home, sym)) continue;
-      if (!name.compilerMade && options.neverCorrelated?.(home, sym)) name = { ...name, compilerMade: true };
+      if (!name.compilerMade && options.neverCorrelated?.(home, sym)) name = asCompilerMade(name);
       let section = common ? -1 : sym.shndx;
       let start = common ? 0 : Number(sym.value);
       if (kind === "function" && elf.machine === EM_ARM) start &= ~1;
-      if (opd && kind === "function" && section === opd.index) {
-        const code = this.#descriptorTarget(opd.index, start);
+      if (opd >= 0 && kind === "function" && section === opd) {
+        const code = this.#descriptorTarget(opd, start);
         if (code) {
           section = code.section;
           start = code.offset;
         }
       }
-      const sec = section >= 0 ? elf.sections[section] : undefined;
-      const nobits = sec ? sec.type === SHT.NOBITS : common;
-      const tls = sym.type === STT.TLS || (sec ? (sec.flags & SHF.TLS) !== 0 : false);
-      const e: Entity = {
-        index: entities.length,
-        symbol: sym,
+      const placed = section >= 0 && headers.has(section);
+      const nobits = placed ? headers.type(section) === SHT.NOBITS : common;
+      const tls = sym.type === STT.TLS || (placed ? (headers.flags(section) & SHF.TLS) !== 0 : false);
+      const bits = Entity.bits({
         kind,
-        name,
-        section,
-        start,
-        size: sym.size,
         nobits,
         common,
         tls,
-        aliasOf: undefined, // set by #buildAnchors; present from the start so that every entity has one shape
-      };
+        bind: sym.bind,
+        type: sym.type,
+        thumb: (Number(sym.value & 1n) & 1) === 1,
+      });
+      const e = new Entity(entities.length, si, name, section, start, sym.size, bits);
       entities.push(e);
-      bySymbol[sym.index] = e;
+      bySymbol[si] = e;
     }
     this.entities = entities;
     this.entityBySymbol = bySymbol;
@@ -212,9 +293,9 @@ export class ObjectView {
     const r = this.relocs(opdIndex);
     const i = lowerBound(r.offsets, offset);
     if (i >= r.count || r.offsets[i] !== offset) return undefined;
-    const sym = this.#symbols[r.symbols[i]!];
-    if (!sym || !definedInSection(sym)) return undefined;
-    return { section: sym.shndx, offset: Number(sym.value + r.addends[i]!) };
+    const si = r.symbols[i]!;
+    if ((this.#symBits[si]! & SYM_DEFINED) === 0) return undefined;
+    return { section: this.#sv!.shndx(si), offset: this.#sv!.valueNumber(si) + Number(r.addends[i]!) };
   }
 
   #buildAnchors(entities: Entity[]): void {
@@ -223,7 +304,7 @@ export class ObjectView {
     const starts: number[] = [];
     const ends: number[] = [];
     const list: Entity[] = [];
-    const sectionCount = this.elf.sections.length;
+    const sectionCount = this.elf.headers.count;
     const first = new Int32Array(sectionCount + 1);
     for (let i = 0; i < placed.length; i++) {
       const e = placed[i]!;
@@ -241,7 +322,7 @@ export class ObjectView {
       let end = e.start + e.size;
       if (e.size === 0 && e.kind === "function") {
         // Hand-written code without a size: up to the next symbol or the end of the section.
-        let next = this.elf.sections[e.section]?.size ?? e.start;
+        let next = this.elf.headers.has(e.section) ? this.elf.headers.size(e.section) : e.start;
         for (let j = i + 1; j < placed.length && placed[j]!.section === e.section; j++) {
           if (placed[j]!.start > e.start) {
             next = placed[j]!.start;
@@ -286,8 +367,9 @@ export class ObjectView {
     );
   }
 
+  /** Section `index` as an object (a new one each call: hot paths read `elf.headers`). */
   section(index: number): Section | undefined {
-    return this.elf.sections[index];
+    return this.elf.headers.at(index);
   }
 
   /** The section's bytes, decompressed (empty for NOBITS); cached per section. */
@@ -305,11 +387,25 @@ export class ObjectView {
    * uncompressed and the range lies inside it; -1 otherwise (use `bytes`).
    */
   fileOffset(section: number, start: number, n: number): number {
-    const s = this.elf.sections[section];
-    if (!s || s.type === SHT.NOBITS || (s.flags & SHF.COMPRESSED) !== 0) return -1;
-    if (start < 0 || start + n > s.size || s.offset + start + n > this.elf.bytes.length) return -1;
-    if (s.name.startsWith(".zdebug")) return -1;
-    return s.offset + start;
+    const h = this.elf.headers;
+    if (!h.has(section) || h.type(section) === SHT.NOBITS || (h.flags(section) & SHF.COMPRESSED) !== 0)
+      return -1;
+    const offset = h.offset(section);
+    if (start < 0 || start + n > h.size(section) || offset + start + n > this.elf.bytes.length) return -1;
+    if (this.#zdebug(section)) return -1;
+    return offset + start;
+  }
+
+  #zdebugMemo: Uint8Array | undefined;
+  /** Legacy `.zdebug*` sections are compressed without SHF_COMPRESSED (memoised: names cost a string). */
+  #zdebug(section: number): boolean {
+    this.#zdebugMemo ??= new Uint8Array(this.elf.headers.count);
+    let m = this.#zdebugMemo[section]!;
+    if (m === 0) {
+      m = this.elf.headers.name(section).startsWith(".zdebug") ? 2 : 1;
+      this.#zdebugMemo[section] = m;
+    }
+    return m === 2;
   }
 
   /** The file's bytes as a `Buffer` (the same memory), for native comparisons. */
@@ -329,15 +425,31 @@ export class ObjectView {
     return d.subarray(e.start, Math.min(d.length, e.start + e.size));
   }
 
+  /** Symbol `index` as an object (a new one each call), or undefined. */
   symbol(index: number): ElfSymbol | undefined {
-    return this.#symbols[index];
+    return index >= 0 && index < this.#symbolCount ? this.#sv!.symbol(index) : undefined;
   }
 
-  /** The symbol when a relocation against it targets `external` (see `target`): undefined, not an entity. */
-  externalSymbol(index: number): ElfSymbol | undefined {
-    if (index === 0 || this.entityBySymbol[index] !== undefined) return undefined;
-    const sym = this.#symbols[index];
-    return sym && sym.shndx === SHN_UNDEF && sym.shndxRaw !== 0xffff ? sym : undefined;
+  /** How many `.symtab` entries there are. */
+  get symbolCount(): number {
+    return this.#symbolCount;
+  }
+
+  /**
+   * The name of the symbol when a relocation against it targets `external` (see `target`); undefined for
+   * the others. Kept once asked: relocations name the same few external functions again and again.
+   */
+  externalName(index: number): string | undefined {
+    if (index <= 0 || index >= this.#symbolCount || this.entityBySymbol[index] !== undefined)
+      return undefined;
+    if ((this.#symBits[index]! & SYM_UNDEF) === 0) return undefined;
+    this.#externalNames ??= new Array<string | undefined>(this.#symbolCount).fill(undefined);
+    let name = this.#externalNames[index];
+    if (name === undefined) {
+      name = this.#sv!.name(index);
+      this.#externalNames[index] = name;
+    }
+    return name;
   }
 
   /** The entity whose range holds `offset` in `section`, if any (aliases resolve to their primary). */
@@ -352,8 +464,30 @@ export class ObjectView {
 
   /** Every relocation that patches `section`, merged and sorted by offset (cached). */
   relocs(section: number): SectionRelocs {
-    const cached = this.#relocs[section];
-    if (cached) return cached;
+    return this.#recentRelocs(section).relocs;
+  }
+
+  #recentRelocs(section: number): RecentRelocs {
+    const last = this.#last;
+    if (last !== undefined && last.section === section) return last;
+    const slot = this.#slotOf[section] ?? -1;
+    let hit = slot >= 0 ? this.#ring[slot] : undefined;
+    if (hit === undefined) {
+      hit = { section, relocs: this.#mergeRelocs(section), targets: undefined };
+      // First in, first out: no bookkeeping on a hit, none of a Map's garbage on an eviction.
+      const at = this.#ringNext;
+      const old = this.#ring[at];
+      if (old !== undefined && old.section >= 0 && old.section < this.#slotOf.length)
+        this.#slotOf[old.section] = -1;
+      this.#ring[at] = hit;
+      if (section >= 0 && section < this.#slotOf.length) this.#slotOf[section] = at;
+      this.#ringNext = (at + 1) % RECENT_SECTIONS;
+    }
+    this.#last = hit;
+    return hit;
+  }
+
+  #mergeRelocs(section: number): SectionRelocs {
     const tables = this.elf.relocationsFor(section);
     let out: SectionRelocs;
     if (tables.length === 0) {
@@ -383,7 +517,6 @@ export class ObjectView {
       out = { target: section, count: n, offsets, types, symbols, addends };
     }
     if (this.machine === EM_MIPS && out.count > 0) out = this.#combineMipsHiLo(out);
-    if (section >= 0 && section < this.elf.sections.length) this.#relocs[section] = out;
     return out;
   }
 
@@ -402,8 +535,7 @@ export class ObjectView {
     for (let i = 0; i < r.count; i++) {
       const type = r.types[i]! & 0xff;
       const symIndex = r.symbols[i]!;
-      const sym = this.#symbols[symIndex];
-      const local = sym ? sym.bind === STB.LOCAL : false;
+      const local = symIndex < this.#symbolCount ? this.#sv!.bind(symIndex) === STB.LOCAL : false;
       if (type === HI16 || (type === GOT16 && local)) {
         const list = pendingHi.get(symIndex);
         if (list) list.push(i);
@@ -468,19 +600,20 @@ export class ObjectView {
    * s390x *DBL: +2; ARM/Thumb branches: -8/-4).
    */
   sectionPoint(r: SectionRelocs, i: number): { section: number; x: number; at: number } | undefined {
-    const sym = this.#symbols[r.symbols[i]!];
-    if (!sym || !definedInSection(sym)) return undefined;
-    if (sym.type !== STT.SECTION && this.entityBySymbol[sym.index] !== undefined) return undefined;
-    if (sym.type !== STT.SECTION && !isLabel(sym)) return undefined;
-    const x = Number(sym.value + r.addends[i]!);
-    return { section: sym.shndx, x, at: x + this.#bias(r, i) };
+    const si = r.symbols[i]!;
+    const bits = this.#symBits[si] ?? 0;
+    if ((bits & SYM_DEFINED) === 0) return undefined;
+    if ((bits & SYM_SECTION) === 0 && this.entityBySymbol[si] !== undefined) return undefined;
+    if ((bits & SYM_LABEL) === 0) return undefined;
+    const x = this.#sv!.valueNumber(si) + Number(r.addends[i]!);
+    return { section: this.#sv!.shndx(si), x, at: x + this.#bias(r, i) };
   }
 
   #bias(r: SectionRelocs, i: number): number {
     const type = this.relocType(r.types[i]!);
     if (!type?.pcRelative) return 0;
-    const sec = this.elf.sections[r.target];
-    const code = sec ? (sec.flags & SHF.EXECINSTR) !== 0 : false;
+    const h = this.elf.headers;
+    const code = h.has(r.target) ? (h.flags(r.target) & SHF.EXECINSTR) !== 0 : false;
     switch (this.machine) {
       case EM_X86_64:
         if (!code || type.width !== 4) return 0;
@@ -518,27 +651,30 @@ export class ObjectView {
     const symIndex = r.symbols[i]!;
     const direct = this.entityBySymbol[symIndex];
     if (direct) return direct;
-    const sym = this.#symbols[symIndex];
-    if (!sym || symIndex === 0 || !definedInSection(sym)) return undefined;
-    if (sym.type !== STT.SECTION && !isLabel(sym)) return undefined;
-    const sec = this.elf.sections[sym.shndx];
-    if (!sec || (sec.flags & SHF.ALLOC) === 0 || sec.flags & SHF.MERGE) return undefined;
-    return this.entityAt(sym.shndx, Number(sym.value + r.addends[i]!) + this.#bias(r, i));
+    const bits = this.#symBits[symIndex] ?? 0;
+    if (symIndex === 0 || (bits & SYM_DEFINED) === 0 || (bits & SYM_LABEL) === 0) return undefined;
+    const shndx = this.#sv!.shndx(symIndex);
+    const h = this.elf.headers;
+    if (!h.has(shndx)) return undefined;
+    const flags = h.flags(shndx);
+    if ((flags & SHF.ALLOC) === 0 || flags & SHF.MERGE) return undefined;
+    return this.entityAt(shndx, this.#sv!.valueNumber(symIndex) + Number(r.addends[i]!) + this.#bias(r, i));
   }
 
   /** Symbol value plus addend of relocation `i` of `r`, as a number (the `x` of `sectionPoint`). */
   pointOf(r: SectionRelocs, i: number): number {
-    const sym = this.#symbols[r.symbols[i]!];
-    return sym ? Number(sym.value + r.addends[i]!) : Number.NaN;
+    const si = r.symbols[i]!;
+    return si < this.#symbolCount ? this.#sv!.valueNumber(si) + Number(r.addends[i]!) : Number.NaN;
   }
 
   /** What relocation `i` of `r` points at (cached). */
   target(r: SectionRelocs, i: number): Target {
-    let cache = this.#targets[r.target];
-    if (!cache) {
-      cache = new Array<Target | undefined>(r.count);
-      this.#targets[r.target] = cache;
-    }
+    const slot = this.#slotOf[r.target] ?? -1;
+    const recent = this.#last?.relocs === r ? this.#last : slot >= 0 ? this.#ring[slot] : undefined;
+    // `r` may be an evicted copy of the same relocations: then its targets are not kept.
+    if (recent === undefined || recent.relocs !== r) return this.#resolve(r, i);
+    recent.targets ??= new Array<Target | undefined>(r.count);
+    const cache = recent.targets;
     const hit = cache[i];
     if (hit) return hit;
     const t = this.#resolve(r, i);
@@ -549,31 +685,33 @@ export class ObjectView {
   #resolve(r: SectionRelocs, i: number): Target {
     const symIndex = r.symbols[i]!;
     const addend = r.addends[i]!;
-    if (symIndex === 0) return { kind: "none" };
-    const sym = this.#symbols[symIndex];
-    if (!sym) return { kind: "none" };
+    if (symIndex === 0 || symIndex >= this.#symbolCount) return { kind: "none" };
+    const sv = this.#sv!;
     const e = this.entityBySymbol[symIndex];
     if (e) return { kind: "entity", entity: e, offset: addend };
-    if (sym.shndx === SHN_UNDEF && sym.shndxRaw !== 0xffff)
-      return { kind: "external", name: sym.name, addend };
-    if (sym.shndx === SHN_ABS) return { kind: "absolute", name: sym.name, value: sym.value, addend };
-    if (!definedInSection(sym)) return { kind: "named", name: sym.name, addend };
-    if (sym.type !== STT.SECTION && !isLabel(sym)) return { kind: "named", name: sym.name, addend };
+    const bits = this.#symBits[symIndex]!;
+    if (bits & SYM_UNDEF) return { kind: "external", name: this.externalName(symIndex)!, addend };
+    if (sv.shndx(symIndex) === SHN_ABS)
+      return { kind: "absolute", name: sv.name(symIndex), value: sv.value(symIndex), addend };
+    if ((bits & SYM_DEFINED) === 0) return { kind: "named", name: sv.name(symIndex), addend };
+    if ((bits & SYM_LABEL) === 0) return { kind: "named", name: sv.name(symIndex), addend };
     const p = this.sectionPoint(r, i)!;
     return this.locate(p.section, p.x, p.at);
   }
 
   /** Resolves "section + offset" (x as stored, at with the PC bias removed) to the best target. */
   locate(section: number, x: number, at: number): Target {
-    const sec = this.elf.sections[section];
-    if (!sec || (sec.flags & SHF.ALLOC) === 0) return { kind: "section", section, offset: x };
-    if (sec.flags & SHF.MERGE && sec.type !== SHT.NOBITS) {
+    const h = this.elf.headers;
+    const flags = h.has(section) ? h.flags(section) : 0;
+    if ((flags & SHF.ALLOC) === 0) return { kind: "section", section, offset: x };
+    if (flags & SHF.MERGE && h.type(section) !== SHT.NOBITS) {
       const data = this.bytes(section);
-      if (sec.flags & SHF.STRINGS) {
-        const width = Math.max(1, sec.entsize);
+      const entsize = h.entsize(section);
+      if (flags & SHF.STRINGS) {
+        const width = Math.max(1, entsize);
         return { kind: "string", section, at, text: readString(data, at, width), bias: x - at };
       }
-      const size = Math.max(1, sec.entsize);
+      const size = Math.max(1, entsize);
       const base = Math.floor(at / size) * size;
       return {
         kind: "constant",
@@ -595,13 +733,15 @@ export class ObjectView {
    * symbol, or the end of the section. Boundaries come from one pass over every relocation of the file.
    */
   chunkAt(section: number, at: number): [number, number] | undefined {
-    const sec = this.elf.sections[section];
-    if (!sec || at < 0 || at > sec.size) return undefined;
-    const b = this.#chunkBoundaries().get(section);
-    let end = sec.size;
-    if (b) {
-      const k = upperBound(b, at);
-      if (k < b.length) end = Math.min(end, b[k]!);
+    const h = this.elf.headers;
+    if (!h.has(section)) return undefined;
+    const sectionSize = h.size(section);
+    if (at < 0 || at > sectionSize) return undefined;
+    const first = this.#chunkBoundaries();
+    let end = sectionSize;
+    if (section + 1 < first.length) {
+      const k = upperBound(this.#boundaryAt, at, first[section]!, first[section + 1]!);
+      if (k < first[section + 1]!) end = Math.min(end, this.#boundaryAt[k]!);
     }
     const k = this.#anchorBefore(section, at) + 1;
     const limit = this.#firstAnchor[section + 1] ?? 0;
@@ -612,7 +752,7 @@ export class ObjectView {
 
   /** An unnamed section cut at every place something points at: its chunks, in order. */
   chunks(section: number): [number, number][] {
-    const size = this.elf.sections[section]?.size ?? 0;
+    const size = this.elf.headers.has(section) ? this.elf.headers.size(section) : 0;
     const out: [number, number][] = [];
     for (let at = 0; at < size; ) {
       const c = this.chunkAt(section, at);
@@ -626,34 +766,54 @@ export class ObjectView {
     return out;
   }
 
-  #chunkBoundaries(): Map<number, Float64Array> {
-    if (this.#boundaries) return this.#boundaries;
-    const points = new Map<number, number[]>();
+  #chunkBoundaries(): Int32Array {
+    if (this.#boundaryFirst) return this.#boundaryFirst;
+    const h = this.elf.headers;
+    const sectionCount = h.count;
+    // One pass over every relocation of the file collects (section, point) pairs; a counting sort by
+    // section then puts each section's points together.
+    let secs = new Int32Array(1024);
+    let ats = new Float64Array(1024);
+    let n = 0;
     const targets = new Set<number>();
-    for (const rs of this.elf.relocationSections) targets.add(this.elf.sections[rs]!.info);
+    for (const rs of this.elf.relocationSections) targets.add(h.info(rs));
+    const sv = this.#sv;
     for (const target of targets) {
-      const tsec = this.elf.sections[target];
-      if (!tsec || (tsec.flags & SHF.ALLOC) === 0) continue;
+      if (!h.has(target) || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
       const r = this.relocs(target);
       for (let i = 0; i < r.count; i++) {
         // `sectionPoint` without an object per relocation (this visits every relocation of the file).
-        const sym = this.#symbols[r.symbols[i]!];
-        if (!sym || !definedInSection(sym)) continue;
-        if (sym.type !== STT.SECTION && (this.entityBySymbol[sym.index] !== undefined || !isLabel(sym)))
-          continue;
-        const at = Number(sym.value + r.addends[i]!) + this.#bias(r, i);
-        const list = points.get(sym.shndx);
-        if (list) list.push(at);
-        else points.set(sym.shndx, [at]);
+        const si = r.symbols[i]!;
+        const bits = this.#symBits[si] ?? 0;
+        if ((bits & SYM_DEFINED) === 0 || (bits & SYM_LABEL) === 0) continue;
+        if ((bits & SYM_SECTION) === 0 && this.entityBySymbol[si] !== undefined) continue;
+        const shndx = sv.shndx(si);
+        if (shndx >= sectionCount) continue;
+        if (n === secs.length) {
+          const s2 = new Int32Array(n * 2);
+          s2.set(secs);
+          secs = s2;
+          const a2 = new Float64Array(n * 2);
+          a2.set(ats);
+          ats = a2;
+        }
+        secs[n] = shndx;
+        ats[n] = sv.valueNumber(si) + Number(r.addends[i]!) + this.#bias(r, i);
+        n++;
       }
     }
-    const out = new Map<number, Float64Array>();
-    for (const [s, list] of points) {
-      const arr = Float64Array.from(list).sort();
-      out.set(s, arr);
+    const first = new Int32Array(sectionCount + 1);
+    for (let i = 0; i < n; i++) first[secs[i]! + 1]!++;
+    for (let k = 1; k <= sectionCount; k++) first[k]! += first[k - 1]!;
+    const fill = first.slice(0, sectionCount);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[fill[secs[i]!]!++] = ats[i]!;
+    for (let k = 0; k < sectionCount; k++) {
+      if (first[k + 1]! - first[k]! > 1) out.subarray(first[k]!, first[k + 1]!).sort();
     }
-    this.#boundaries = out;
-    return out;
+    this.#boundaryAt = out;
+    this.#boundaryFirst = first;
+    return first;
   }
 
   /** Every entity the code or data of `e` refers to through relocations (deduplicated, in order). */
@@ -683,17 +843,14 @@ export class ObjectView {
     }
     const sections = new Set<number>();
     for (const d of wanted) if (d.section >= 0) sections.add(d.section);
-    const maybe = new Uint8Array(this.#symbols.length);
-    for (const sym of this.#symbols) {
-      const e = this.entityBySymbol[sym.index];
+    const maybe = new Uint8Array(this.#symbolCount);
+    for (let si = 0; si < this.#symbolCount; si++) {
+      const e = this.entityBySymbol[si];
+      const bits = this.#symBits[si]!;
       if (e !== undefined) {
-        if (wanted.has(this.primary(e))) maybe[sym.index] = 1;
-      } else if (
-        definedInSection(sym) &&
-        sections.has(sym.shndx) &&
-        (sym.type === STT.SECTION || isLabel(sym))
-      ) {
-        maybe[sym.index] = 1;
+        if (wanted.has(this.primary(e))) maybe[si] = 1;
+      } else if (bits & SYM_DEFINED && bits & SYM_LABEL && sections.has(this.#sv!.shndx(si))) {
+        maybe[si] = 1;
       }
     }
     for (const e of this.entities) {
@@ -758,11 +915,11 @@ export class ObjectView {
    * suffixes dropped (`.text.foo.isra.0` → `.text.foo.isra`), COMDAT group signature appended.
    */
   sectionKey(index: number): string {
-    let k = this.#sectionKeys.get(index);
+    let k = this.#sectionKeys[index];
     if (k === undefined) {
-      const s = this.elf.sections[index];
-      k = s ? normalizeSectionName(s.name) : `#${index}`;
-      if (s && s.flags & SHF.GROUP) {
+      const h = this.elf.headers;
+      k = h.has(index) ? normalizeSectionName(h.name(index)) : `#${index}`;
+      if (h.has(index) && h.flags(index) & SHF.GROUP) {
         for (const g of this.elf.groups) {
           if (g.members.includes(index)) {
             k += `[${parseName(this.elf.groupSignature(g)).key}]`;
@@ -770,19 +927,19 @@ export class ObjectView {
           }
         }
       }
-      this.#sectionKeys.set(index, k);
+      if (index >= 0 && index < this.#sectionKeys.length) this.#sectionKeys[index] = k;
     }
     return k;
   }
 
   sectionName(index: number): string {
     if (index < 0) return "COMMON";
-    return this.elf.sections[index]?.name ?? `#${index}`;
+    return this.elf.headers.has(index) ? this.elf.headers.name(index) : `#${index}`;
   }
 }
 
-function entityKind(sym: ElfSymbol): EntityKind | undefined {
-  switch (sym.type) {
+function entityKind(type: number): EntityKind | undefined {
+  switch (type) {
     case STT.FUNC:
     case STT.GNU_IFUNC:
       return "function";
@@ -797,7 +954,7 @@ function entityKind(sym: ElfSymbol): EntityKind | undefined {
 
 function rank(e: Entity): number {
   // The primary of a group of aliases: global before weak before local, plain names before decorated ones.
-  const b = e.symbol.bind === STB.GLOBAL ? 0 : e.symbol.bind === STB.WEAK ? 1 : 2;
+  const b = e.bind === STB.GLOBAL ? 0 : e.bind === STB.WEAK ? 1 : 2;
   return b * 2 + (e.name.raw.includes(".") ? 1 : 0);
 }
 
@@ -805,11 +962,34 @@ export function definedInSection(sym: ElfSymbol): boolean {
   return (sym.shndx !== SHN_UNDEF && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
 }
 
-/** Local labels and other symbols whose meaning is "this place in the section", not an object. */
-function isLabel(sym: ElfSymbol): boolean {
-  if (sym.type === STT.SECTION) return true;
-  if (sym.type === STT.NOTYPE && sym.bind === STB.LOCAL) return true;
-  return parseName(sym.name).hidden;
+/** Defined in a real section (see `definedInSection`). */
+const SYM_DEFINED = 1;
+/**
+ * A section symbol, a local label or another symbol whose meaning is "this place in the section", not an
+ * object (section symbols included).
+ */
+const SYM_LABEL = 2;
+const SYM_SECTION = 4;
+/** Undefined: a relocation against it targets `external`. */
+const SYM_UNDEF = 8;
+
+/** The SYM_* bits of every symbol, in one pass (names are looked at only where the type does not decide). */
+function symbolBits(sv: SymbolView | undefined): Uint8Array {
+  const n = sv?.count ?? 0;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const type = sv!.type(i);
+    const shndx = sv!.shndx(i);
+    const raw = sv!.shndxRaw(i);
+    let b = 0;
+    if ((shndx !== SHN_UNDEF && shndx < 0xff00) || raw === 0xffff) b |= SYM_DEFINED;
+    if (shndx === SHN_UNDEF && raw !== 0xffff) b |= SYM_UNDEF;
+    if (type === STT.SECTION) b |= SYM_SECTION | SYM_LABEL;
+    else if (type === STT.NOTYPE && sv!.bind(i) === STB.LOCAL) b |= SYM_LABEL;
+    else if (i > 0 && isHiddenName(sv!.name(i))) b |= SYM_LABEL;
+    out[i] = b;
+  }
+  return out;
 }
 
 export function lowerBound(a: Float64Array, v: number): number {
@@ -823,9 +1003,9 @@ export function lowerBound(a: Float64Array, v: number): number {
   return lo;
 }
 
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
+function upperBound(a: Float64Array, v: number, from = 0, to = a.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! <= v) lo = mid + 1;

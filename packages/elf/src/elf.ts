@@ -6,10 +6,10 @@ import { readGroup, type SectionGroup } from "./groups.js";
 import { type ElfHeader, readHeader } from "./header.js";
 import { type Note, readNotes } from "./notes.js";
 import { type RelocationTable, readRelocations } from "./relocations.js";
-import { readSections, type Section } from "./sections.js";
+import { readSections, type Section, type SectionHeaders } from "./sections.js";
 import { readSegments, type Segment } from "./segments.js";
 import { StringTable } from "./strings.js";
-import { type ElfSymbol, readSymbolTable, type SymbolTable } from "./symbols.js";
+import { type ElfSymbol, readSymbolTable, type SymbolTable, SymbolView } from "./symbols.js";
 
 export interface ReadOptions {
   /** The file name, used in error messages. */
@@ -18,24 +18,29 @@ export interface ReadOptions {
 
 /**
  * One ELF file over one byte array. The header and section table are read at once (they are needed for
- * anything); everything else — symbols, relocations, groups, notes, decompressed contents — is decoded on first
- * use and cached. Nothing here mutates the input bytes.
+ * anything); everything else — symbols, groups, notes, decompressed contents — is decoded on first use and
+ * cached, but for relocation tables, which are decoded on each request (see `relocations`). Nothing here
+ * mutates the input bytes.
  */
 export class ElfFile {
   readonly bytes: Uint8Array;
   readonly path: string | undefined;
   readonly header: ElfHeader;
-  readonly sections: readonly Section[];
+  /** The section headers, read from the bytes when asked (no object per section). */
+  readonly headers: SectionHeaders;
   readonly shstrndx: number;
+
+  #sections: readonly Section[] | undefined;
+  #symtabView: SymbolView | null | undefined;
+  #byNameIndex = new Map<string, number>();
 
   #symtab: SymbolTable | null | undefined;
   #dynsym: SymbolTable | null | undefined;
-  /** Decoded relocation tables by section index (an array: there can be tens of thousands). */
-  #relocs: (RelocationTable | undefined)[];
-  #relocsFor: Map<number, number[]> | undefined;
+  /** The REL/RELA sections patching section T: `#relocsOf[#relocsFirst[T]..#relocsFirst[T + 1])`. */
+  #relocsFirst: Int32Array | undefined;
+  #relocsOf = new Int32Array(0);
   #relocationSections: readonly number[] | undefined;
   #contents = new Map<number, Uint8Array>();
-  #byName: Map<string, Section> | undefined;
   #groups: SectionGroup[] | undefined;
   #segments: Segment[] | undefined;
 
@@ -44,9 +49,8 @@ export class ElfFile {
     this.path = options.path;
     this.header = withFile(options.path, () => readHeader(bytes));
     const table = withFile(options.path, () => readSections(bytes, this.header));
-    this.sections = table.sections;
+    this.headers = table.headers;
     this.shstrndx = table.shstrndx;
-    this.#relocs = new Array(table.sections.length);
   }
 
   get is64(): boolean {
@@ -73,37 +77,60 @@ export class ElfFile {
     return withFile(this.path, f);
   }
 
+  /**
+   * Every section as a `Section` object, built on first use and kept. Code that walks large objects reads
+   * `headers` instead: an object per section costs more than the file's own 64-byte header.
+   */
+  get sections(): readonly Section[] {
+    this.#sections ??= this.headers.all();
+    return this.#sections;
+  }
+
   section(index: number): Section {
-    const s = this.sections[index];
+    const s = this.#sections ? this.#sections[index] : this.headers.at(index);
     if (!s) throw new ElfError("bad-section-link", `section ${index} does not exist`, 0, this.path);
     return s;
   }
 
-  sectionByName(name: string): Section | undefined {
-    if (!this.#byName) {
-      this.#byName = new Map();
-      for (const s of this.sections) if (!this.#byName.has(s.name)) this.#byName.set(s.name, s);
+  /** The index of the first section named `name`, or -1. */
+  sectionIndex(name: string): number {
+    let i = this.#byNameIndex.get(name);
+    if (i === undefined) {
+      i = this.headers.indexOf(name);
+      this.#byNameIndex.set(name, i);
     }
-    return this.#byName.get(name);
+    return i;
+  }
+
+  sectionByName(name: string): Section | undefined {
+    const i = this.sectionIndex(name);
+    return i < 0 ? undefined : this.section(i);
+  }
+
+  #checkIndex(index: number): void {
+    if (!this.headers.has(index))
+      throw new ElfError("bad-section-link", `section ${index} does not exist`, 0, this.path);
   }
 
   /** The section's bytes as stored in the file (a view, no copy); empty for SHT_NOBITS. */
   rawData(index: number): Uint8Array {
-    const s = this.section(index);
-    if (s.type === SHT.NOBITS) return new Uint8Array(0);
-    return this.bytes.subarray(s.offset, s.offset + s.size);
+    this.#checkIndex(index);
+    const h = this.headers;
+    if (h.type(index) === SHT.NOBITS) return new Uint8Array(0);
+    const offset = h.offset(index);
+    return this.bytes.subarray(offset, offset + h.size(index));
   }
 
   /** How the section is compressed, if it is (`SHF_COMPRESSED` or a legacy `.zdebug` name). */
   compression(index: number): CompressionHeader | undefined {
-    const s = this.section(index);
-    if (s.type === SHT.NOBITS) return undefined;
-    return this.guard(() => {
-      if (s.flags & SHF.COMPRESSED)
-        return readChdr(this.rawData(index), this.is64, this.littleEndian, s.offset);
-      if (s.name.startsWith(".zdebug")) return readZdebugHeader(this.rawData(index), s.offset);
-      return undefined;
-    });
+    this.#checkIndex(index);
+    const h = this.headers;
+    if (h.type(index) === SHT.NOBITS) return undefined;
+    const offset = h.offset(index);
+    if (h.flags(index) & SHF.COMPRESSED)
+      return this.guard(() => readChdr(this.rawData(index), this.is64, this.littleEndian, offset));
+    if (!h.name(index).startsWith(".zdebug")) return undefined;
+    return this.guard(() => readZdebugHeader(this.rawData(index), offset));
   }
 
   /** The section's contents, decompressed when compressed (cached); otherwise a view of the file. */
@@ -112,8 +139,8 @@ export class ElfFile {
     if (cached) return cached;
     const hdr = this.compression(index);
     if (!hdr) return this.rawData(index);
-    const s = this.section(index);
-    const out = this.guard(() => decompress(this.rawData(index), hdr, s.offset));
+    const offset = this.headers.offset(index);
+    const out = this.guard(() => decompress(this.rawData(index), hdr, offset));
     this.#contents.set(index, out);
     return out;
   }
@@ -135,63 +162,119 @@ export class ElfFile {
   }
 
   #readTable(type: number): SymbolTable | null {
-    const s = this.sections.find((x) => x.type === type);
-    if (!s) return null;
-    return this.guard(() => readSymbolTable(this.bytes, this.header, this.sections, s.index));
+    const i = this.#firstOfType(type);
+    if (i < 0) return null;
+    return this.guard(() => readSymbolTable(this.bytes, this.header, this.headers, i));
+  }
+
+  #firstOfType(type: number): number {
+    for (let i = 0; i < this.headers.count; i++) if (this.headers.type(i) === type) return i;
+    return -1;
+  }
+
+  /**
+   * `.symtab` read in place (no object per symbol; see `SymbolView`), or undefined when there is none. The
+   * same entries as `symbols`, for code that walks large tables.
+   */
+  get symbolView(): SymbolView | undefined {
+    if (this.#symtabView === undefined) {
+      const i = this.#firstOfType(SHT.SYMTAB);
+      this.#symtabView =
+        i < 0 ? null : this.guard(() => new SymbolView(this.bytes, this.header, this.headers, i));
+    }
+    return this.#symtabView ?? undefined;
   }
 
   /** Symbols of the table in section `index` (SYMTAB or DYNSYM). */
   symbolsOf(index: number): readonly ElfSymbol[] {
     if (this.symbolTable?.section.index === index) return this.symbolTable.symbols;
     if (this.dynamicSymbolTable?.section.index === index) return this.dynamicSymbolTable.symbols;
-    const s = this.section(index);
-    if (s.type !== SHT.SYMTAB && s.type !== SHT.DYNSYM) {
-      throw new ElfError("bad-section-link", `section ${index} is not a symbol table`, s.offset, this.path);
+    this.#checkSymbolTable(index);
+    return this.guard(() => readSymbolTable(this.bytes, this.header, this.headers, index)).symbols;
+  }
+
+  /** How many entries the SYMTAB or DYNSYM section `index` has (without decoding them). */
+  symbolCountOf(index: number): number {
+    const view = this.symbolView;
+    if (view && view.tableIndex === index) return view.count;
+    if (this.#symtab && this.#symtab.section.index === index) return this.#symtab.symbols.length;
+    this.#checkSymbolTable(index);
+    return this.guard(() => new SymbolView(this.bytes, this.header, this.headers, index)).count;
+  }
+
+  #checkSymbolTable(index: number): void {
+    this.#checkIndex(index);
+    const type = this.headers.type(index);
+    if (type !== SHT.SYMTAB && type !== SHT.DYNSYM) {
+      throw new ElfError(
+        "bad-section-link",
+        `section ${index} is not a symbol table`,
+        this.headers.offset(index),
+        this.path,
+      );
     }
-    return this.guard(() => readSymbolTable(this.bytes, this.header, this.sections, index)).symbols;
   }
 
   /** Indexes of the REL/RELA sections, in section order. */
   get relocationSections(): readonly number[] {
     if (!this.#relocationSections) {
       const out: number[] = [];
-      for (const s of this.sections) if (s.type === SHT.REL || s.type === SHT.RELA) out.push(s.index);
+      const h = this.headers;
+      for (let i = 0; i < h.count; i++) {
+        const type = h.type(i);
+        if (type === SHT.REL || type === SHT.RELA) out.push(i);
+      }
       this.#relocationSections = Object.freeze(out);
     }
     return this.#relocationSections;
   }
 
-  /** The decoded relocations of one REL/RELA section (cached). */
+  /**
+   * The decoded relocations of one REL/RELA section, decoded anew on every call and not kept: together the
+   * tables take more memory than the file (typed arrays and their headers per table), and a caller that
+   * visits each table once, as dump and the DWARF reader do, would only keep them alive for nothing. The
+   * diff keeps the few it is working on (`ObjectView.relocs`).
+   */
   relocations(index: number): RelocationTable {
-    const cached = this.#relocs[index];
-    if (cached) return cached;
-    const t = this.guard(() =>
+    return this.guard(() =>
       readRelocations(
         this.bytes,
         this.header,
-        this.sections,
+        this.headers,
         index,
-        (tableIndex) => this.symbolsOf(tableIndex).length,
+        (tableIndex) => this.symbolCountOf(tableIndex),
         (target) => this.data(target),
       ),
     );
-    this.#relocs[index] = t;
-    return t;
   }
 
   /** The relocation sections that patch section `target` (usually zero or one). */
   relocationsFor(target: number): RelocationTable[] {
-    if (!this.#relocsFor) {
-      this.#relocsFor = new Map();
-      for (const i of this.relocationSections) {
-        const info = this.sections[i]!.info;
-        if (info === 0) continue;
-        const list = this.#relocsFor.get(info);
-        if (list) list.push(i);
-        else this.#relocsFor.set(info, [i]);
-      }
-    }
-    return (this.#relocsFor.get(target) ?? []).map((i) => this.relocations(i));
+    const first = this.#relocationIndex();
+    if (target < 0 || target + 1 >= first.length) return [];
+    const out: RelocationTable[] = [];
+    for (let k = first[target]!; k < first[target + 1]!; k++) out.push(this.relocations(this.#relocsOf[k]!));
+    return out;
+  }
+
+  /** Groups the REL/RELA sections by the section they patch (one array for all: there can be 100,000s). */
+  #relocationIndex(): Int32Array {
+    if (this.#relocsFirst) return this.#relocsFirst;
+    const h = this.headers;
+    const n = h.count;
+    const first = new Int32Array(n + 1);
+    const patching = this.relocationSections.filter((i) => {
+      const info = h.info(i);
+      return info !== 0 && info < n;
+    });
+    for (const i of patching) first[h.info(i) + 1]!++;
+    for (let k = 1; k <= n; k++) first[k]! += first[k - 1]!;
+    const fill = first.slice(0, n);
+    const of = new Int32Array(patching.length);
+    for (const i of patching) of[fill[h.info(i)]!++] = i;
+    this.#relocsOf = of;
+    this.#relocsFirst = first;
+    return first;
   }
 
   relocationTypeName(type: number): string | undefined {
@@ -202,25 +285,32 @@ export class ElfFile {
   get groups(): readonly SectionGroup[] {
     if (!this.#groups) {
       this.#groups = this.guard(() =>
-        this.sections
-          .filter((s) => s.type === SHT.GROUP)
-          .map((s) =>
-            readGroup(this.bytes, this.header, this.sections, s.index, (t) => this.symbolsOf(t).length),
-          ),
+        this.#ofType(SHT.GROUP).map((i) =>
+          readGroup(this.bytes, this.header, this.headers, i, (t) => this.symbolCountOf(t)),
+        ),
       );
     }
     return this.#groups;
   }
 
+  #ofType(type: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.headers.count; i++) if (this.headers.type(i) === type) out.push(i);
+    return out;
+  }
+
   /** The signature of a group: the name of its sh_info symbol. */
   groupSignature(g: SectionGroup): string {
+    const view = this.symbolView;
+    if (view && view.tableIndex === g.symbolTable)
+      return g.signatureSymbol < view.count ? view.name(g.signatureSymbol) : "";
     return this.symbolsOf(g.symbolTable)[g.signatureSymbol]?.name ?? "";
   }
 
   get segments(): readonly Segment[] {
     if (!this.#segments) {
-      const s0 = this.sections[0];
-      this.#segments = this.guard(() => readSegments(this.bytes, this.header, s0?.info));
+      const s0info = this.headers.count > 0 ? this.headers.info(0) : undefined;
+      this.#segments = this.guard(() => readSegments(this.bytes, this.header, s0info));
     }
     return this.#segments;
   }
@@ -229,14 +319,14 @@ export class ElfFile {
   notes(): { section?: number; notes: Note[] }[] {
     return this.guard(() => {
       const out: { section?: number; notes: Note[] }[] = [];
-      for (const s of this.sections) {
-        if (s.type !== SHT.NOTE) continue;
+      const h = this.headers;
+      for (const i of this.#ofType(SHT.NOTE)) {
         out.push({
-          section: s.index,
-          notes: readNotes(this.data(s.index), this.littleEndian, s.offset, s.addralign),
+          section: i,
+          notes: readNotes(this.data(i), this.littleEndian, h.offset(i), h.addralign(i)),
         });
       }
-      if (this.sections.length === 0) {
+      if (h.count === 0) {
         for (const p of this.segments) {
           if (p.type !== 4) continue;
           if (p.offset + p.filesz > this.bytes.length)

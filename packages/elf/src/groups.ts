@@ -2,7 +2,7 @@ import { ByteView } from "./bytes.js";
 import { GRP_COMDAT, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
-import type { Section } from "./sections.js";
+import type { SectionHeaders } from "./sections.js";
 
 export interface SectionGroup {
   /** Index of the SHT_GROUP section. */
@@ -18,16 +18,16 @@ export interface SectionGroup {
 export function readGroup(
   bytes: Uint8Array,
   h: ElfHeader,
-  sections: readonly Section[],
+  sections: SectionHeaders,
   index: number,
   symbolCount: (t: number) => number,
 ): SectionGroup {
-  const sec = sections[index]!;
+  const sec = sections.at(index)!;
   const what = `group section '${sec.name}' (section ${index})`;
   if (sec.size % 4 !== 0 || sec.size < 4)
     fail("bad-group", `${what} size ${sec.size} is not a positive multiple of 4`, sec.offset);
-  const link = sections[sec.link];
-  if (!link || (link.type !== SHT.SYMTAB && link.type !== SHT.DYNSYM)) {
+  const linkType = sections.has(sec.link) ? sections.type(sec.link) : -1;
+  if (linkType !== SHT.SYMTAB && linkType !== SHT.DYNSYM) {
     fail("bad-section-link", `${what} links to section ${sec.link}, which is not a symbol table`, sec.offset);
   }
   if (sec.info >= symbolCount(sec.link)) {
@@ -38,9 +38,9 @@ export function readGroup(
   const members: number[] = [];
   for (let o = 4; o < sec.size; o += 4) {
     const m = v.u32(sec.offset + o);
-    if (m === 0 || m >= sections.length)
+    if (m === 0 || m >= sections.count)
       fail("bad-group", `${what}: member section ${m} is out of range`, sec.offset + o);
-    if (m === index || sections[m]!.type === SHT.GROUP) {
+    if (m === index || sections.type(m) === SHT.GROUP) {
       fail("bad-group", `${what}: member section ${m} is a group itself`, sec.offset + o);
     }
     members.push(m);

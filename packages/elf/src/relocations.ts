@@ -5,7 +5,7 @@ import { dataView, u64Number } from "./bytes.js";
 import { SHF, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
-import type { Section } from "./sections.js";
+import type { Section, SectionHeaders } from "./sections.js";
 
 export interface Relocation {
   /** r_offset: the offset in the target section (relocatable files) or an address (others). */
@@ -66,12 +66,12 @@ const SMALL_TABLE = 8;
 export function readRelocations(
   bytes: Uint8Array,
   h: ElfHeader,
-  sections: readonly Section[],
+  sections: SectionHeaders,
   relIndex: number,
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
 ): RelocationTable {
-  const sec = sections[relIndex]!;
+  const sec = sections.at(relIndex)!;
   const isRela = sec.type === SHT.RELA;
   const entsize = h.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
   // Built only for an error message: this runs once per relocation section, tens of thousands of times.
@@ -85,10 +85,10 @@ export function readRelocations(
   // sh_link: the symbol table (0 is allowed for dynamic relocations without symbols).
   let nsyms = 0;
   if (sec.link !== 0) {
-    const link = sections[sec.link];
-    if (!link)
+    if (!sections.has(sec.link))
       fail("bad-section-link", `${what()} links to section ${sec.link}, which does not exist`, sec.offset);
-    if (link.type !== SHT.SYMTAB && link.type !== SHT.DYNSYM) {
+    const linkType = sections.type(sec.link);
+    if (linkType !== SHT.SYMTAB && linkType !== SHT.DYNSYM) {
       fail(
         "bad-section-link",
         `${what()} links to section ${sec.link}, which is not a symbol table`,
@@ -101,7 +101,7 @@ export function readRelocations(
   let target: Uint8Array | undefined;
   let targetLength: number | undefined;
   if (sec.info !== 0) {
-    const t = sections[sec.info];
+    const t = sections.at(sec.info);
     if (!t)
       fail("bad-section-link", `${what()} applies to section ${sec.info}, which does not exist`, sec.offset);
     if (!canBeRelocated(t)) {

@@ -1,4 +1,4 @@
-import { ByteView, u64Big, u64Big32, u64Number } from "./bytes.js";
+import { ByteView, dataView, u64Big, u64Big32, u64Number } from "./bytes.js";
 import { SHN_LORESERVE, SHN_XINDEX, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
@@ -22,7 +22,7 @@ export interface Section {
 }
 
 export interface SectionTable {
-  readonly sections: readonly Section[];
+  readonly headers: SectionHeaders;
   /** The real section count and string-table index after extended-numbering resolution. */
   readonly count: number;
   readonly shstrndx: number;
@@ -41,7 +41,7 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
 
   if (h.shoff === 0) {
     if (h.shnumRaw !== 0) fail("bad-table-offset", `e_shoff is 0 but e_shnum is ${h.shnumRaw}`, shoffField);
-    return { sections: [], count: 0, shstrndx: 0 };
+    return { headers: SectionHeaders.empty(bytes, h), count: 0, shstrndx: 0 };
   }
   if (h.shentsize !== shentsize) {
     fail(
@@ -66,7 +66,7 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
       fail("bad-extended-numbering", "e_shnum is 0 but section 0 is not SHT_NULL", h.shoff);
     if (s0.size === 0) {
       // e_shoff set but no sections at all: readelf treats this as an empty table; so do we.
-      return { sections: [], count: 0, shstrndx: 0 };
+      return { headers: SectionHeaders.empty(bytes, h), count: 0, shstrndx: 0 };
     }
     if (!Number.isSafeInteger(s0.size) || s0.size < SHN_LORESERVE) {
       fail(
@@ -95,8 +95,8 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
     fail("bad-section-link", `e_shstrndx ${shstrndx} is out of range (${count} sections)`, shstrndxField);
   }
 
-  // Pass 1 validates every header (sizes that fit, contents inside the file) without allocating; pass 2 builds
-  // the Section objects with their names. The error a malformed file gets is the same as with one object per pass.
+  // One pass validates every header (sizes that fit, contents inside the file, names inside the name table)
+  // without allocating; the headers are then read from the file's bytes when asked for (`SectionHeaders`).
   const dv = v.view;
   const le = h.littleEndian;
   for (let i = 0; i < count; i++) {
@@ -115,7 +115,6 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
       }
     }
   }
-
   let names: StringTable | undefined;
   if (shstrndx !== 0) {
     const sr = readRaw(v, h.shoff + shstrndx * shentsize, is64);
@@ -128,46 +127,141 @@ export function readSections(bytes: Uint8Array, h: ElfHeader): SectionTable {
     }
     names = new StringTable(bytes.subarray(sr.offset, sr.offset + sr.size), sr.offset, "section names");
   }
-
-  const sections = new Array<Section>(count);
-  for (let i = 0; i < count; i++) {
-    const at = h.shoff + i * shentsize;
-    const nameOffset = dv.getUint32(at, le);
-    let name = "";
-    if (names && (i !== 0 || nameOffset !== 0)) name = names.get(nameOffset);
-    if (is64) {
-      sections[i] = {
-        index: i,
-        name,
-        nameOffset,
-        type: dv.getUint32(at + 4, le),
-        flags: u64Number(dv, at + 8, le),
-        address: u64Big(dv, at + 16, le),
-        offset: u64Number(dv, at + 24, le),
-        size: u64Number(dv, at + 32, le),
-        link: dv.getUint32(at + 40, le),
-        info: dv.getUint32(at + 44, le),
-        addralign: u64Number(dv, at + 48, le),
-        entsize: u64Number(dv, at + 56, le),
-      };
-    } else {
-      sections[i] = {
-        index: i,
-        name,
-        nameOffset,
-        type: dv.getUint32(at + 4, le),
-        flags: dv.getUint32(at + 8, le),
-        address: u64Big32(dv.getUint32(at + 12, le)),
-        offset: dv.getUint32(at + 16, le),
-        size: dv.getUint32(at + 20, le),
-        link: dv.getUint32(at + 24, le),
-        info: dv.getUint32(at + 28, le),
-        addralign: dv.getUint32(at + 32, le),
-        entsize: dv.getUint32(at + 36, le),
-      };
+  if (names) {
+    for (let i = 0; i < count; i++) {
+      const nameOffset = dv.getUint32(h.shoff + i * shentsize, le);
+      if (i !== 0 || nameOffset !== 0) names.check(nameOffset);
     }
   }
-  return { sections, count, shstrndx };
+  return { headers: new SectionHeaders(bytes, h, count, names), count, shstrndx };
+}
+
+/**
+ * The section header table, read from the file's bytes field by field when asked: no object per section
+ * (a `Section` costs more than the 64 bytes of its header, and objects built with -ffunction-sections have
+ * hundreds of thousands). `readSections` has validated every header. `at(i)` builds a `Section` for callers
+ * that want one; `ElfFile.sections` builds them all, once, for those that want the array.
+ */
+export class SectionHeaders {
+  readonly count: number;
+  readonly #dv: DataView;
+  readonly #le: boolean;
+  readonly #is64: boolean;
+  readonly #shoff: number;
+  readonly #entsize: number;
+  readonly #names: StringTable | undefined;
+
+  constructor(bytes: Uint8Array, h: ElfHeader, count: number, names: StringTable | undefined) {
+    this.count = count;
+    this.#dv = dataView(bytes);
+    this.#le = h.littleEndian;
+    this.#is64 = h.is64;
+    this.#shoff = h.shoff;
+    this.#entsize = entrySize(h.is64);
+    this.#names = names;
+  }
+
+  static empty(bytes: Uint8Array, h: ElfHeader): SectionHeaders {
+    return new SectionHeaders(bytes, h, 0, undefined);
+  }
+
+  /** True when `index` names a section of the table. */
+  has(index: number): boolean {
+    return index >= 0 && index < this.count && Number.isInteger(index);
+  }
+
+  /** A `Section` for header `index` (a new object each call), or undefined past the table. */
+  at(index: number): Section | undefined {
+    if (!this.has(index)) return undefined;
+    return {
+      index,
+      name: this.name(index),
+      nameOffset: this.nameOffset(index),
+      type: this.type(index),
+      flags: this.flags(index),
+      address: this.address(index),
+      offset: this.offset(index),
+      size: this.size(index),
+      link: this.link(index),
+      info: this.info(index),
+      addralign: this.addralign(index),
+      entsize: this.entsize(index),
+    };
+  }
+
+  /** Every header as a `Section`, in index order. */
+  all(): Section[] {
+    const out = new Array<Section>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.at(i)!;
+    return out;
+  }
+
+  /** The index of the first section named `name`, or -1 (compares the name table's bytes: no string per section). */
+  indexOf(name: string): number {
+    const names = this.#names;
+    if (!names) return name === "" && this.count > 0 ? 0 : -1;
+    for (let i = 0; i < this.count; i++) {
+      const off = this.nameOffset(i);
+      if (i === 0 && off === 0) {
+        if (name === "") return 0;
+        continue;
+      }
+      if (names.equals(off, name)) return i;
+    }
+    return -1;
+  }
+
+  #at(i: number): number {
+    return this.#shoff + i * this.#entsize;
+  }
+
+  name(i: number): string {
+    const off = this.nameOffset(i);
+    if (!this.#names || (i === 0 && off === 0)) return "";
+    return this.#names.get(off);
+  }
+  nameOffset(i: number): number {
+    return this.#dv.getUint32(this.#at(i), this.#le);
+  }
+  type(i: number): number {
+    return this.#dv.getUint32(this.#at(i) + 4, this.#le);
+  }
+  flags(i: number): number {
+    return this.#is64
+      ? u64Number(this.#dv, this.#at(i) + 8, this.#le)
+      : this.#dv.getUint32(this.#at(i) + 8, this.#le);
+  }
+  address(i: number): bigint {
+    return this.#is64
+      ? u64Big(this.#dv, this.#at(i) + 16, this.#le)
+      : u64Big32(this.#dv.getUint32(this.#at(i) + 12, this.#le));
+  }
+  offset(i: number): number {
+    return this.#is64
+      ? u64Number(this.#dv, this.#at(i) + 24, this.#le)
+      : this.#dv.getUint32(this.#at(i) + 16, this.#le);
+  }
+  size(i: number): number {
+    return this.#is64
+      ? u64Number(this.#dv, this.#at(i) + 32, this.#le)
+      : this.#dv.getUint32(this.#at(i) + 20, this.#le);
+  }
+  link(i: number): number {
+    return this.#dv.getUint32(this.#at(i) + (this.#is64 ? 40 : 24), this.#le);
+  }
+  info(i: number): number {
+    return this.#dv.getUint32(this.#at(i) + (this.#is64 ? 44 : 28), this.#le);
+  }
+  addralign(i: number): number {
+    return this.#is64
+      ? u64Number(this.#dv, this.#at(i) + 48, this.#le)
+      : this.#dv.getUint32(this.#at(i) + 32, this.#le);
+  }
+  entsize(i: number): number {
+    return this.#is64
+      ? u64Number(this.#dv, this.#at(i) + 56, this.#le)
+      : this.#dv.getUint32(this.#at(i) + 36, this.#le);
+  }
 }
 
 interface RawSection {

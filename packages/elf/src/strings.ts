@@ -31,6 +31,24 @@ export class StringTable {
     readonly what: string,
   ) {}
 
+  /** Throws as `get` would for this offset, without making the string. */
+  check(offset: number): void {
+    if (offset < this.bytes.length && this.bytes[this.bytes.length - 1] === 0) return;
+    this.get(offset);
+  }
+
+  /** True when the string at `offset` is `s` (ASCII `s`: compared byte by byte, no string made). */
+  equals(offset: number, s: string): boolean {
+    const b = this.bytes;
+    if (offset + s.length >= b.length) return offset < b.length && this.get(offset) === s;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x80) return this.get(offset) === s;
+      if (b[offset + k] !== c) return false;
+    }
+    return b[offset + s.length] === 0;
+  }
+
   get(offset: number): string {
     if (offset >= this.bytes.length) {
       if (offset === 0 && this.bytes.length === 0) return "";

@@ -94,7 +94,7 @@ export function explainedByAnchors(keys: Keys, o: Entity, p: Entity): boolean {
   const a = maskedRange(ov, o.section, o.start, o.start + o.size);
   const b = maskedRange(pv, p.section, p.start, p.start + p.size);
   const le = ov.elf.littleEndian;
-  const thumb = isThumb(ov.machine, o.symbol.value);
+  const thumb = isThumb(ov.machine, o.thumbBit ? 1n : 0n);
   for (let at = 0; at < a.length; ) {
     const len = instructionLength(ov.machine, a, at, le, thumb);
     if (len === 0 || at + len > a.length) return false;

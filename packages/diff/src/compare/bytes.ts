@@ -130,11 +130,11 @@ function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
       continue;
     }
     if (!eo && !ep) {
-      const xo = ov.externalSymbol(so);
-      const xp = xo === undefined ? undefined : pv.externalSymbol(sp);
+      const xo = ov.externalName(so);
+      const xp = xo === undefined ? undefined : pv.externalName(sp);
       if (xo !== undefined && xp !== undefined) {
         // Both `external` targets (see ObjectView.target): same name, same addend.
-        if (xo.name !== xp.name || ro.addends[i] !== rp.addends[j]) return false;
+        if (xo !== xp || ro.addends[i] !== rp.addends[j]) return false;
         continue;
       }
       // A section symbol (or local label) plus an addend inside an entity on both sides: `target()` would

@@ -18,10 +18,11 @@ const LIST_NAMES = [".init_array", ".preinit_array", ".ctors"];
 const LIST_PREFIXES = LIST_NAMES.map((n) => `${n}.`);
 
 function isInitList(view: ObjectView, index: number): boolean {
-  const s = view.section(index);
-  if (!s) return false;
-  if (s.type === SHT.INIT_ARRAY || s.type === SHT.PREINIT_ARRAY) return true;
-  const name = s.name;
+  const h = view.elf.headers;
+  if (!h.has(index)) return false;
+  const type = h.type(index);
+  if (type === SHT.INIT_ARRAY || type === SHT.PREINIT_ARRAY) return true;
+  const name = h.name(index);
   // Called for every section: no closure, no string built.
   for (let k = 0; k < LIST_NAMES.length; k++)
     if (name === LIST_NAMES[k] || name.startsWith(LIST_PREFIXES[k]!)) return true;
@@ -41,13 +42,13 @@ export function analyseInit(keys: Keys): InitAnalysis {
     // .init.text* ones, if any.
     const initText = new Set<number>();
     const lists: number[] = [];
-    for (const s of view.elf.sections) {
-      if (isInitText(s.name)) initText.add(s.index);
-      if (isInitList(view, s.index)) lists.push(s.index);
+    for (let index = 0; index < view.elf.headers.count; index++) {
+      if (isInitText(view.elf.headers.name(index))) initText.add(index);
+      if (isInitList(view, index)) lists.push(index);
     }
     if (initText.size > 0) for (const f of view.functions) if (initText.has(f.section)) out.add(f.index);
     for (const index of lists) {
-      const s = view.elf.sections[index]!;
+      const s = view.section(index)!;
       const r = view.relocs(s.index);
       for (let i = 0; i < r.count; i++) {
         const t = view.target(r, i);
@@ -64,8 +65,9 @@ export function analyseInit(keys: Keys): InitAnalysis {
 
   const listChanges: { message: string; section: string }[] = [];
   const ov = keys.view("original");
-  for (const s of ov.elf.sections) {
-    if (!isInitList(ov, s.index)) continue;
+  for (let index = 0; index < ov.elf.headers.count; index++) {
+    if (!isInitList(ov, index)) continue;
+    const s = ov.section(index)!;
     const pi = keys.corr.sections.forward[s.index]!;
     const before = entries(keys, "original", s.index);
     const after = pi >= 0 ? entries(keys, "patched", pi) : new Map<string, string>();

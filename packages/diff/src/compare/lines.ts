@@ -134,7 +134,7 @@ export function lineNumberOnly(
 
   const fields = IMMEDIATES.get(machine);
   if (!fields) return undefined;
-  const thumb = isThumb(machine, o.symbol.value);
+  const thumb = isThumb(machine, o.thumbBit ? 1n : 0n);
   for (let at = 0; at < a.length; ) {
     const len = instructionLength(machine, a, at, le, thumb);
     if (len === 0 || at + len > a.length) return undefined;

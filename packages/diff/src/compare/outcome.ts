@@ -22,11 +22,11 @@ export type Compared = ReasonDetail[] | { details: ReasonDetail[]; ignored: Igno
 /** Binding and symbol-type differences of a pair (a global made static, a function made an object). */
 export function symbolInfoChanges(o: Entity, p: Entity): ReasonDetail[] {
   const out: ReasonDetail[] = [];
-  if (o.symbol.bind !== p.symbol.bind) {
-    out.push({ kind: "binding", original: bindName(o.symbol.bind), patched: bindName(p.symbol.bind) });
+  if (o.bind !== p.bind) {
+    out.push({ kind: "binding", original: bindName(o.bind), patched: bindName(p.bind) });
   }
-  if (o.symbol.type !== p.symbol.type) {
-    out.push({ kind: "symbol-type", original: typeName(o.symbol.type), patched: typeName(p.symbol.type) });
+  if (o.symbolType !== p.symbolType) {
+    out.push({ kind: "symbol-type", original: typeName(o.symbolType), patched: typeName(p.symbolType) });
   }
   return out;
 }

@@ -92,23 +92,46 @@ const NONE: readonly never[] = Object.freeze([]);
 const DIGITS = /^[0-9]+$/;
 const HEX = /^[0-9a-f]+$/i;
 
+/**
+ * A name without decorations (most names): three fields, the others derived. Objects built with
+ * -ffunction-sections have hundreds of thousands of names, kept for the whole diff.
+ */
+class PlainName implements ParsedName {
+  constructor(
+    readonly raw: string,
+    readonly compilerMade: boolean,
+    readonly hidden: boolean,
+  ) {}
+  get base(): string {
+    return this.raw;
+  }
+  get key(): string {
+    return this.raw;
+  }
+  get clones(): readonly CloneKind[] {
+    return NONE;
+  }
+  get inner(): readonly string[] {
+    return NONE;
+  }
+  get numbered(): boolean {
+    return false;
+  }
+  get privatised(): boolean {
+    return false;
+  }
+}
+
+/** The same name, made compiler-made (a profile's `neverCorrelated`). */
+export function asCompilerMade(p: ParsedName): ParsedName {
+  if (p instanceof PlainName) return new PlainName(p.raw, true, p.hidden);
+  return { ...p, compilerMade: true };
+}
+
 /** Takes a symbol name apart. Pure and cheap: called once per symbol. */
 export function parseName(raw: string): ParsedName {
   const hidden = isHiddenName(raw);
-  if (hidden || !raw.includes(".")) {
-    const compilerMade = !hidden && isCompilerStaticBase(raw);
-    return {
-      raw,
-      base: raw,
-      clones: NONE,
-      inner: NONE,
-      numbered: false,
-      privatised: false,
-      compilerMade,
-      hidden,
-      key: raw,
-    };
-  }
+  if (hidden || !raw.includes(".")) return new PlainName(raw, !hidden && isCompilerStaticBase(raw), hidden);
   const tokens = raw.split(".");
   const base = tokens[0]!;
   const clones: CloneKind[] = [];

@@ -19,9 +19,9 @@ export interface SectionCorrelation {
 
 /** Sections that hold program contents (not symbol tables, relocations, string tables or groups). */
 export function isContentSection(view: ObjectView, index: number): boolean {
-  const s = view.section(index);
-  if (!s || index === 0) return false;
-  switch (s.type) {
+  const h = view.elf.headers;
+  if (!h.has(index) || index === 0) return false;
+  switch (h.type(index)) {
     case SHT.SYMTAB:
     case SHT.STRTAB:
     case SHT.REL:
@@ -31,26 +31,26 @@ export function isContentSection(view: ObjectView, index: number): boolean {
     case SHT.NULL:
       return false;
     default:
-      return (s.flags & SHF.ALLOC) !== 0;
+      return (h.flags(index) & SHF.ALLOC) !== 0;
   }
 }
 
 export function correlateSections(original: ObjectView, patched: ObjectView): SectionCorrelation {
-  const forward = new Int32Array(original.elf.sections.length).fill(-1);
-  const backward = new Int32Array(patched.elf.sections.length).fill(-1);
-  const method: (SectionPairing | undefined)[] = new Array(original.elf.sections.length).fill(undefined);
+  const forward = new Int32Array(original.elf.headers.count).fill(-1);
+  const backward = new Int32Array(patched.elf.headers.count).fill(-1);
+  const method: (SectionPairing | undefined)[] = new Array(original.elf.headers.count).fill(undefined);
   const buckets = new Map<string, { o: number[]; p: number[] }>();
   const add = (view: ObjectView, side: "o" | "p") => {
-    for (const s of view.elf.sections) {
+    for (let index = 0; index < view.elf.headers.count; index++) {
       // Sections holding functions or data pair through their symbols; only the others need pairing here.
-      if (!isContentSection(view, s.index) || view.holdsEntities(s.index)) continue;
-      const key = view.sectionKey(s.index);
+      if (!isContentSection(view, index) || view.holdsEntities(index)) continue;
+      const key = view.sectionKey(index);
       let b = buckets.get(key);
       if (!b) {
         b = { o: [], p: [] };
         buckets.set(key, b);
       }
-      b[side].push(s.index);
+      b[side].push(index);
     }
   };
   add(original, "o");

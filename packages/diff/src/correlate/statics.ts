@@ -25,7 +25,7 @@ export type OwnerHints = ReadonlyMap<number, string>;
 
 /** True for entities that are static locals (see the file comment); compiler-made statics are not. */
 export function isStaticLocal(e: Entity): boolean {
-  if (e.kind !== "data" || e.symbol.bind !== STB.LOCAL || e.name.compilerMade) return false;
+  if (e.kind !== "data" || e.bind !== STB.LOCAL || e.name.compilerMade) return false;
   if (e.name.clones.length > 0) return false;
   return e.name.inner.length > 0 || e.name.numbered;
 }
@@ -48,7 +48,7 @@ export function describeStatic(view: ObjectView, e: Entity, hints?: OwnerHints):
     // clang: func.var (func is the C function even when it was inlined away).
     return { variable: e.name.inner.join("."), owner: e.name.base, users, ownerFrom: "name" };
   }
-  const hinted = hints?.get(e.symbol.index);
+  const hinted = hints?.get(e.symbolIndex);
   if (hinted !== undefined) return { variable: e.name.base, owner: hinted, users, ownerFrom: "dwarf" };
   if (users.length === 1) return { variable: e.name.base, owner: users[0]!, users, ownerFrom: "users" };
   return { variable: e.name.base, users, ownerFrom: "none" };

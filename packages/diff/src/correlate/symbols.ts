@@ -84,8 +84,7 @@ export function correlate(
       // about which old one a new one is. References to them compare by content (see Keys). They are still
       // described, so that the report can name the function they belong to.
       if (e.name.compilerMade) {
-        if (e.kind === "data" && e.symbol.bind === STB.LOCAL)
-          out.set(e.index, describeMadeStatic(view, e, hints));
+        if (e.kind === "data" && e.bind === STB.LOCAL) out.set(e.index, describeMadeStatic(view, e, hints));
         continue;
       }
       if (isStaticLocal(e)) {
@@ -135,7 +134,7 @@ export function correlate(
 
 /** Several candidates with one key on each side: pair them in symbol-table order, the rest stay unpaired. */
 function pairInOrder(b: Bucket, pair: (o: Entity, p: Entity, how: PairingMethod) => void): void {
-  const byIndex = (x: Entity, y: Entity) => x.symbol.index - y.symbol.index;
+  const byIndex = (x: Entity, y: Entity) => x.symbolIndex - y.symbolIndex;
   const os = [...b.o].sort(byIndex);
   const ps = [...b.p].sort(byIndex);
   const n = Math.min(os.length, ps.length);

@@ -62,7 +62,12 @@ export function indexEntries(keys: Keys, side: Side, table: LayoutTable): SideEn
     if (list) list.push(e);
     else byOwner.set(e.owner, [e]);
   };
-  for (const s of view.elf.sections) {
+  const headers = view.elf.headers;
+  for (let index = 1; index < headers.count; index++) {
+    const type = headers.type(index);
+    if (type === SHT.NULL || type === SHT.SYMTAB || type === SHT.STRTAB) continue;
+    if (type === SHT.REL || type === SHT.RELA || type === SHT.GROUP) continue;
+    const s = headers.at(index)!;
     if (s.index === 0 || s.type === SHT.NULL || s.type === SHT.SYMTAB || s.type === SHT.STRTAB) continue;
     if (s.type === SHT.REL || s.type === SHT.RELA || s.type === SHT.GROUP) continue;
     const strings = (s.flags & SHF.STRINGS) !== 0;
