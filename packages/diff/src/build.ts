@@ -93,35 +93,64 @@ function counts(xs: readonly { status: keyof typeof STATUS_ORDER }[]): Summary["
   return c;
 }
 
+/** The reasons of every entry without any (shared: most entries are unchanged). */
+const NO_REASONS: string[] = Object.freeze([]) as unknown as string[];
+
 function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
   const named = (r.status === "new" ? r.patched : r.original)!;
   const view = a.keys.view(r.status === "new" ? "patched" : "original");
   const other = r.status === "new" ? undefined : r.patched;
   const section = view.sectionName(named.section);
-  const entry: SymbolEntry = {
-    name: named.name.raw,
-    status: r.status,
-    section,
-    reasons: r.details.map((d) => reasonText(d, r.kind)),
-  };
-  if (r.details.length > 0) entry.details = r.details;
-  if (other && other.name.raw !== named.name.raw) entry.patchedName = other.name.raw;
+  const reasons = r.details.length === 0 ? NO_REASONS : r.details.map((d) => reasonText(d, r.kind));
+  const patchedName = other && other.name.raw !== named.name.raw ? other.name.raw : undefined;
+  let patchedSection: string | undefined;
   if (other) {
     const ps = a.keys.view("patched").sectionName(other.section);
-    if (ps !== section) entry.patchedSection = ps;
+    if (ps !== section) patchedSection = ps;
   }
-  if (r.pairing) entry.pairing = r.pairing;
   const parents = r.status === "new" ? a.corr.parentPatched : a.corr.parentOriginal;
   const pi = parents[named.index]!;
-  if (pi >= 0) entry.parent = view.entities[pi]!.name.raw;
+  const parent = pi >= 0 ? view.entities[pi]!.name.raw : undefined;
   const statics = r.status === "new" ? a.corr.staticsPatched : a.corr.staticsOriginal;
   const st = statics.get(named.index);
+  const compilerGenerated = named.name.compilerMade || isCompilerHelper(named.name.raw);
+  const ignored = r.ignored && r.status === "unchanged" ? r.ignored : undefined;
+  const binding = bindName(named.bind);
+  if (
+    r.details.length === 0 &&
+    patchedName === undefined &&
+    patchedSection === undefined &&
+    parent === undefined &&
+    !st &&
+    !compilerGenerated &&
+    ignored === undefined
+  ) {
+    // The common entries, in one literal each: one object shape, its fields inside the object. Key order
+    // as below.
+    if (r.pairing)
+      return {
+        name: named.name.raw,
+        status: r.status,
+        section,
+        reasons,
+        pairing: r.pairing,
+        size: named.size,
+        binding,
+      };
+    return { name: named.name.raw, status: r.status, section, reasons, size: named.size, binding };
+  }
+  const entry: SymbolEntry = { name: named.name.raw, status: r.status, section, reasons };
+  if (r.details.length > 0) entry.details = [...r.details];
+  if (patchedName !== undefined) entry.patchedName = patchedName;
+  if (patchedSection !== undefined) entry.patchedSection = patchedSection;
+  if (r.pairing) entry.pairing = r.pairing;
+  if (parent !== undefined) entry.parent = parent;
   if (st)
     entry.staticLocal = { ...(st.owner !== undefined ? { function: st.owner } : {}), variable: st.variable };
-  if (named.name.compilerMade || isCompilerHelper(named.name.raw)) entry.compilerGenerated = true;
+  if (compilerGenerated) entry.compilerGenerated = true;
   entry.size = named.size;
-  entry.binding = bindName(named.bind);
-  if (r.ignored && r.status === "unchanged") entry.ignoredDifferences = r.ignored;
+  entry.binding = binding;
+  if (ignored) entry.ignoredDifferences = ignored;
   return entry;
 }
 

@@ -15,7 +15,14 @@ import {
   type SymbolView,
 } from "@elfdelta/elf";
 import { fieldMask } from "./compare/fields.js";
-import { asCompilerMade, isHiddenName, type ParsedName, parseName } from "./correlate/names.js";
+import {
+  asCompilerMade,
+  isHiddenName,
+  isPlainName,
+  type ParsedName,
+  PlainName,
+  parseName,
+} from "./correlate/names.js";
 
 /**
  * One side of a comparison, derived from an `ElfFile` without touching it: the functions and data objects
@@ -44,17 +51,37 @@ export class Entity {
     readonly index: number,
     /** The `.symtab` index of its symbol. */
     readonly symbolIndex: number,
-    readonly name: ParsedName,
+    name: ParsedName,
     /** Section holding the bytes (for 64-bit PowerPC ELFv1 descriptors: the code section, not .opd); -1 for COMMON. */
     readonly section: number,
     readonly start: number,
     readonly size: number,
     bits: number,
   ) {
-    this.#bits = bits;
+    // A plain name is kept as its string and made again when asked for (see `name`).
+    if (isPlainName(name)) {
+      this.#name = name.raw;
+      this.#bits = bits | (name.compilerMade ? PLAIN_COMPILER_MADE : 0);
+    } else {
+      this.#name = name;
+      this.#bits = bits;
+    }
   }
 
   readonly #bits: number;
+  readonly #name: string | ParsedName;
+
+  /** The symbol's name, taken apart (a new object per call for plain names: they are most). */
+  get name(): ParsedName {
+    const n = this.#name;
+    return typeof n === "string" ? new PlainName(n, (this.#bits & PLAIN_COMPILER_MADE) !== 0, false) : n;
+  }
+
+  /** The symbol's name as stored (`name.raw`, without making the parsed name). */
+  get rawName(): string {
+    const n = this.#name;
+    return typeof n === "string" ? n : n.raw;
+  }
   /** The entity this one is an alias of (same kind, section, start and size), when it is not the primary. */
   aliasOf: number | undefined = undefined;
 
@@ -163,6 +190,9 @@ const EMPTY_RELOCS: SectionRelocs = {
 };
 
 const NO_ENTITIES: readonly Entity[] = Object.freeze([]);
+
+/** `Entity` bit: its plain name is compiler-made (see `ParsedName.compilerMade`). */
+const PLAIN_COMPILER_MADE = 1 << 13;
 
 /** How many sections' relocations an `ObjectView` keeps (see `#ring`). */
 const RECENT_SECTIONS = 512;

@@ -4,7 +4,7 @@ import { compareRanges } from "./bytes.js";
 import type { ComparisonHooks } from "./hooks.js";
 import type { Keys } from "./keys.js";
 import { type LineEvidence, lineNumberOnly } from "./lines.js";
-import { type Compared, type Outcome, outcomes, symbolInfoChanges } from "./outcome.js";
+import { addDetail, type Compared, type Outcome, outcomes, symbolInfoChanges } from "./outcome.js";
 
 /**
  * Functions: paired ones are compared byte for byte with relocation fields masked and relocations matched
@@ -70,6 +70,6 @@ function tieChildrenToParents(keys: Keys, list: Outcome[]): void {
     if (!parent || parent === r || !parent.original || !parent.patched) continue;
     const child = (r.original ?? r.patched)!.name.key;
     if (parent.status === "unchanged") parent.status = "changed";
-    parent.details.push({ kind: "child-changed", child });
+    addDetail(parent, { kind: "child-changed", child });
   }
 }

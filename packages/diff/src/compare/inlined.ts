@@ -1,6 +1,6 @@
 import type { Subprogram } from "@elfdelta/elf";
 import type { DebugInfo } from "../debuginfo.js";
-import type { Outcome } from "./outcome.js";
+import { addDetail, type Outcome } from "./outcome.js";
 
 const MAX_INLINE_DETAILS = 4;
 
@@ -45,19 +45,19 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
     for (const c of a) {
       if (n >= MAX_INLINE_DETAILS) break;
       if (!b.has(c)) {
-        r.details.push({ kind: "inlined-callee", callee: c, evidence: "no longer inlined" });
+        addDetail(r, { kind: "inlined-callee", callee: c, evidence: "no longer inlined" });
         n++;
         continue;
       }
       const own = outcomeByKey.get(c);
       if (own && own.status === "changed" && own !== r) {
-        r.details.push({ kind: "inlined-callee", callee: c, evidence: "which changed" });
+        addDetail(r, { kind: "inlined-callee", callee: c, evidence: "which changed" });
         n++;
         continue;
       }
       const users = inliners.get(c) ?? [];
       if (users.length >= 2 && users.every((u) => u.status === "changed")) {
-        r.details.push({
+        addDetail(r, {
           kind: "inlined-callee",
           callee: c,
           evidence: `every one of the ${users.length} functions that inline it changed`,
@@ -68,7 +68,7 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
     for (const c of b) {
       if (n >= MAX_INLINE_DETAILS) break;
       if (!a.has(c)) {
-        r.details.push({ kind: "inlined-callee", callee: c, evidence: "newly inlined" });
+        addDetail(r, { kind: "inlined-callee", callee: c, evidence: "newly inlined" });
         n++;
       }
     }

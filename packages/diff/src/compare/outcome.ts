@@ -10,10 +10,20 @@ export interface Outcome {
   status: Status;
   readonly original?: Entity;
   readonly patched?: Entity;
-  readonly details: ReasonDetail[];
+  /** Shared and frozen while empty (most outcomes): add to it through `addDetail`. */
+  details: readonly ReasonDetail[];
   readonly pairing?: PairingMethod;
   /** Differences a profile discounted (the pair stays unchanged): what they were and why. */
   readonly ignored?: IgnoredDifference[];
+}
+
+/** The details of every outcome without any (hundreds of thousands of unchanged functions share it). */
+export const NO_DETAILS: readonly ReasonDetail[] = Object.freeze([]);
+
+/** Appends a detail to an outcome (its first one replaces the shared empty list). */
+export function addDetail(r: Outcome, d: ReasonDetail): void {
+  if (r.details === NO_DETAILS) r.details = [d];
+  else (r.details as ReasonDetail[]).push(d);
 }
 
 /** What comparing a pair found: the details that stand (none: unchanged), and the discounted ones. */
@@ -51,26 +61,25 @@ export function outcomes(
   for (const o of kind === "function" ? ov.functions : ov.data) {
     const p = keys.counterpart("original", o);
     if (!p) {
-      out.push({ kind, status: "removed", original: o, details: [] });
+      out.push({ kind, status: "removed", original: o, details: NO_DETAILS });
       continue;
     }
     const found = compare(o, p);
     const details = Array.isArray(found) ? found : found.details;
-    const r: { -readonly [K in keyof Outcome]: Outcome[K] } = {
+    // Every field in the one literal: one object shape, the fields inside the object.
+    out.push({
       kind,
       status: details.length > 0 ? "changed" : "unchanged",
       original: o,
       patched: p,
-      details,
-    };
-    const pairing = keys.corr.method[o.index];
-    if (pairing) r.pairing = pairing;
-    if (!Array.isArray(found) && found.ignored.length > 0) r.ignored = found.ignored;
-    out.push(r);
+      details: details.length > 0 ? details : NO_DETAILS,
+      pairing: keys.corr.method[o.index],
+      ignored: !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
+    });
   }
   for (const p of kind === "function" ? pv.functions : pv.data) {
     if (keys.counterpart("patched", p)) continue;
-    out.push({ kind, status: "new", patched: p, details: [] });
+    out.push({ kind, status: "new", patched: p, details: NO_DETAILS });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { type DwarfInfo, type Subprogram, type TypeId, typeSpelling } from "@elfdelta/elf";
 import type { DebugInfo } from "../debuginfo.js";
-import type { Outcome } from "./outcome.js";
+import { addDetail, type Outcome } from "./outcome.js";
 
 /** A function's C signature from DWARF: `int scale(int, double)`. `spell` may memoise type spellings. */
 export function signatureOf(
@@ -48,7 +48,7 @@ export function compareSignatures(
     const sa = signatureOf(original.info, a, name, spellO);
     const sb = signatureOf(patched.info, b, name, spellP);
     if (sa === sb) continue;
-    r.details.push({ kind: "signature", original: sa, patched: sb });
+    addDetail(r, { kind: "signature", original: sa, patched: sb });
     if (r.status === "unchanged") r.status = "changed";
     out.push({ outcome: r, original: sa, patched: sb });
   }

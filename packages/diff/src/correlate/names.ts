@@ -96,7 +96,7 @@ const HEX = /^[0-9a-f]+$/i;
  * A name without decorations (most names): three fields, the others derived. Objects built with
  * -ffunction-sections have hundreds of thousands of names, kept for the whole diff.
  */
-class PlainName implements ParsedName {
+export class PlainName implements ParsedName {
   constructor(
     readonly raw: string,
     readonly compilerMade: boolean,
@@ -126,6 +126,11 @@ class PlainName implements ParsedName {
 export function asCompilerMade(p: ParsedName): ParsedName {
   if (p instanceof PlainName) return new PlainName(p.raw, true, p.hidden);
   return { ...p, compilerMade: true };
+}
+
+/** True when `parseName(raw)` is a `PlainName`: a name without decorations. */
+export function isPlainName(p: ParsedName): p is PlainName {
+  return p instanceof PlainName;
 }
 
 /** Takes a symbol name apart. Pure and cheap: called once per symbol. */

@@ -7,7 +7,7 @@ export const metaRules: Rule = {
     const a = ctx.analysis;
     for (const side of ["original", "patched"] as const) {
       const view = a.keys.view(side);
-      if (view.elf.symbolTable === undefined) {
+      if (view.elf.symbolView === undefined) {
         ctx.emit("no-symbol-table", {
           message: `the ${side} object ${view.elf.path ?? ""} has no symbol table (stripped?)`,
         });
