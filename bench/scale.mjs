@@ -55,6 +55,8 @@ const FUNCTION_SIZES = QUICK ? [6250, 12500, 25000] : [12500, 25000, 50000, 1000
 const RELOC_SIZES = QUICK ? [125000, 250000, 500000] : [250000, 500000, 1000000];
 const PARSE_RUNS = QUICK ? 3 : 5;
 const DIFF_RUNS = QUICK ? 1 : 2;
+/** Processes per memory measurement (see `peakRss`). */
+const MEMORY_RUNS = QUICK ? 1 : 3;
 const TOOL_RUNS = 3;
 /** A tool run longer than this is stopped; one run only when the first takes more than TOOL_ONCE_MS. */
 const TOOL_CAP_MS = 5000;
@@ -421,8 +423,9 @@ async function series(name, pairs, libs, tools, withDwarf) {
     false,
   );
   process.stderr.write(", peak memory");
-  const baseline = peakRss(undefined);
-  const peaks = pairs.map((p) => peakRss(p));
+  // The peak depends on when V8 happens to collect: the median of MEMORY_RUNS processes.
+  const baseline = median(Array.from({ length: MEMORY_RUNS }, () => peakRss(undefined)));
+  const peaks = pairs.map((p) => median(Array.from({ length: MEMORY_RUNS }, () => peakRss(p))));
   process.stderr.write(", tools");
   const rows = pairs.map((p, k) => {
     const shape = parse[k].value;

@@ -1,6 +1,6 @@
 import type { Abbrev } from "./abbrev.js";
 import { DW_FORM, formName } from "./constants.js";
-import { stringAt } from "./leb.js";
+import { NAME_HASH_PRIME, NAME_HASH_SEED, stringAt, toBigInt } from "./leb.js";
 import type { DebugSection } from "./relocate.js";
 import type { DebugSections, Unit } from "./units.js";
 
@@ -201,8 +201,8 @@ export class DieReader {
         return p + 4 + this.sec.u32(p);
       case DW_FORM.block:
       case DW_FORM.exprloc: {
-        const [len, q] = this.ulebAt(p);
-        return q + len;
+        const len = this.ulebAt(p);
+        return this.lebEnd + len;
       }
       default:
         return this.sec.fail(
@@ -223,7 +223,11 @@ export class DieReader {
     return this.sec.fail("bad-dwarf", "LEB128 value longer than 10 bytes", start);
   }
 
-  private ulebAt(p: number): [number, number] {
+  /** Set by `ulebAt`: the offset just past the value it read. */
+  private lebEnd = 0;
+
+  /** The unsigned LEB128 value at `p` (its end in `lebEnd`: a pair apiece would be garbage per value). */
+  private ulebAt(p: number): number {
     const b = this.bytes;
     const start = p;
     let v = 0;
@@ -233,9 +237,20 @@ export class DieReader {
       const byte = b[p++]!;
       v += (byte & 0x7f) * mul;
       mul *= 128;
-      if (byte < 0x80) return [v, p];
+      if (byte < 0x80) {
+        this.lebEnd = p;
+        return v;
+      }
     }
     return this.sec.fail("bad-dwarf", "LEB128 value longer than 10 bytes", start);
+  }
+
+  /** Bytes of the LEB128 value at `p`, up to 10 (as far as the BigInt decoders read). */
+  private lebLength(p: number): number {
+    const b = this.bytes;
+    let n = 1;
+    while (n < 10 && b[p + n - 1]! >= 0x80) n++;
+    return n;
   }
 
   private slebAt(p: number): number {
@@ -303,7 +318,7 @@ export class DieReader {
       case DW_FORM.GNU_addr_index:
       case DW_FORM.GNU_str_index:
       case DW_FORM.ref_udata:
-        return this.ulebAt(p)[0];
+        return this.ulebAt(p);
       case DW_FORM.sdata:
         return this.slebAt(p);
       case DW_FORM.implicit_const:
@@ -339,16 +354,23 @@ export class DieReader {
     switch (f) {
       case DW_FORM.data1:
       case DW_FORM.data2:
-      case DW_FORM.data4:
+      case DW_FORM.data4: {
+        // In numbers, so that small values (most enumerators) come from the shared BigInts.
+        const w = f === DW_FORM.data1 ? 1 : f === DW_FORM.data2 ? 2 : 4;
+        const raw = this.sec.uN(p, w);
+        const shift = 32 - w * 8;
+        return toBigInt(signed ? (raw << shift) >> shift : raw);
+      }
       case DW_FORM.data8: {
-        const w = f === DW_FORM.data1 ? 1 : f === DW_FORM.data2 ? 2 : f === DW_FORM.data4 ? 4 : 8;
-        const raw = w === 8 ? this.sec.u64big(p) : BigInt(this.sec.uN(p, w));
-        return signed ? BigInt.asIntN(w * 8, raw) : raw;
+        const raw = this.sec.u64big(p);
+        return signed ? BigInt.asIntN(64, raw) : raw;
       }
       case DW_FORM.data16:
         // A 128-bit constant (C23 _BitInt enumerators): keep the low 64 bits' value in the file's byte order.
         return this.sec.le ? this.sec.u64big(p) : this.sec.u64big(p + 8);
       case DW_FORM.udata: {
+        // Up to 7 bytes (49 bits) a number holds the value exactly.
+        if (this.lebLength(p) <= 7) return toBigInt(this.ulebAt(p));
         let v = 0n;
         let shift = 0n;
         let q = p;
@@ -361,6 +383,7 @@ export class DieReader {
         return BigInt.asUintN(64, v);
       }
       case DW_FORM.sdata: {
+        if (this.lebLength(p) <= 7) return toBigInt(this.slebAt(p));
         let v = 0n;
         let shift = 0n;
         let q = p;
@@ -445,7 +468,7 @@ export class DieReader {
         rel = this.sec.u64(p);
         break;
       case DW_FORM.ref_udata:
-        rel = this.ulebAt(p)[0];
+        rel = this.ulebAt(p);
         break;
       case DW_FORM.ref_addr: {
         const o = this.sec.offset(p, this.refAddrSize);
@@ -484,11 +507,13 @@ export class DieReader {
     const p = this.pos[i]!;
     switch (this.forms[i]!) {
       case DW_FORM.string: {
-        // read() checked that the terminator lies inside the unit.
+        // read() checked that the terminator lies inside the unit. Short names (`x`, `len`) live here rather
+        // than in .debug_str, and recur in thousands of DIEs: interned like .debug_str's (see `stringAt`).
         const b = this.bytes;
         let stop = p;
-        while (b[stop] !== 0) stop++;
-        return this.sec.text(p, stop);
+        let h = NAME_HASH_SEED;
+        for (let c = b[stop]!; c !== 0; c = b[++stop]!) h = Math.imul(h ^ c, NAME_HASH_PRIME);
+        return this.sec.intern(p, stop, h);
       }
       case DW_FORM.strp:
         return this.strp(this.s.str, this.sec.offset(p, this.offsetSize));
@@ -599,9 +624,8 @@ export class DieReader {
         return true;
       case DW_FORM.block:
       case DW_FORM.exprloc: {
-        const [len, q] = this.ulebAt(p);
-        this.blockStart = q;
-        this.blockLength = len;
+        this.blockLength = this.ulebAt(p);
+        this.blockStart = this.lebEnd;
         return true;
       }
       default:

@@ -1,7 +1,6 @@
 import { SHF, SHT } from "../constants.js";
 import { type ElfFile, withFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
-import type { ElfSymbol } from "../symbols.js";
 import type { AbbrevTable } from "./abbrev.js";
 import { DW_AT, DW_TAG } from "./constants.js";
 import { DieReader } from "./forms.js";
@@ -9,7 +8,7 @@ import { type LineHeader, type LineRow, readLineHeader, runLineProgram } from ".
 import type { CompileUnit, DwarfInfo, Subprogram, TypeId, Variable } from "./model.js";
 import { DebugSection, resolveRelocations } from "./relocate.js";
 import { firstRangeStart, type RawSubprogram, SubprogramCollector } from "./subprograms.js";
-import { type DieKey, type DieLookup, TypeCollector, typeId } from "./types.js";
+import { type DieKey, type DieLookup, NumVec, TypeCollector, typeId } from "./types.js";
 import { type DebugSections, readUnits, type Unit } from "./units.js";
 
 export { DW_AT, DW_ATE, DW_FORM, DW_TAG } from "./constants.js";
@@ -30,8 +29,8 @@ const STT_TLS = 6;
 const STT_GNU_IFUNC = 10;
 const SHN_COMMON = 0xfff2;
 
-function isFunc(s: ElfSymbol): boolean {
-  return s.type === STT_FUNC || s.type === STT_GNU_IFUNC;
+function isFunc(type: number): boolean {
+  return type === STT_FUNC || type === STT_GNU_IFUNC;
 }
 
 /** Kinds of DIEs the main pass notes for `functions()`. */
@@ -76,37 +75,60 @@ export function readDwarf(elf: ElfFile): DwarfInfo {
   return withFile(elf.path, () => new DwarfReader(elf).read());
 }
 
-/** The info sections of a file: every `.debug_info` (type units may sit in COMDAT copies), then `.debug_types`. */
-function infoSectionIndexes(elf: ElfFile): { index: number; types: boolean }[] {
-  const out: { index: number; types: boolean }[] = [];
-  for (const s of elf.sections) {
-    if (s.type === SHT.NOBITS || s.size === 0) continue;
-    if (s.name === ".debug_info" || s.name === ".zdebug_info") out.push({ index: s.index, types: false });
+/**
+ * Where the debug sections of a file are, from one pass over its sections (an object can have hundreds of
+ * thousands): the info sections, every `.debug_info` (type units may sit in COMDAT copies) then every
+ * `.debug_types`; and the first section of each other `.debug_*` name, `.zdebug_*` counting as its
+ * `.debug_*`. NOBITS sections are left out, and empty ones from the info sections.
+ */
+interface DebugSectionIndex {
+  readonly info: readonly { index: number; types: boolean }[];
+  readonly named: ReadonlyMap<string, number>;
+}
+
+function debugSectionIndex(elf: ElfFile): DebugSectionIndex {
+  const info: { index: number; types: boolean }[] = [];
+  const types: { index: number; types: boolean }[] = [];
+  const named = new Map<string, number>();
+  // Indexed: this runs once, unoptimised, and a for-of would allocate an iterator result per section. The
+  // headers are read in place (no Section object per section).
+  const h = elf.headers;
+  for (let i = 0; i < h.count; i++) {
+    if (h.type(i) === SHT.NOBITS) continue;
+    const n = h.name(i);
+    let name: string;
+    if (n.startsWith(".debug_")) name = n;
+    else if (n.startsWith(".zdebug_")) name = `.${n.slice(2)}`;
+    else continue;
+    if (!named.has(name)) named.set(name, i);
+    if (h.size(i) === 0) continue;
+    if (name === ".debug_info") info.push({ index: i, types: false });
+    else if (name === ".debug_types") types.push({ index: i, types: true });
   }
-  for (const s of elf.sections) {
-    if (s.type === SHT.NOBITS || s.size === 0) continue;
-    if (s.name === ".debug_types" || s.name === ".zdebug_types") out.push({ index: s.index, types: true });
-  }
-  return out;
+  for (let i = 0; i < types.length; i++) info.push(types[i]!);
+  return { info, named };
 }
 
 /** Opens one section for DWARF reading: decompressed, with its relocations resolved in relocatable files. */
 export function debugSection(elf: ElfFile, index: number): DebugSection {
-  const s = elf.sections[index]!;
+  const h = elf.headers;
   const bytes = elf.data(index);
   const compressed = elf.compression(index) !== undefined;
   const rel = elf.header.type === ET_REL ? resolveRelocations(elf, index, bytes) : undefined;
-  return new DebugSection(s.name, index, bytes, elf.littleEndian, compressed ? undefined : s.offset, rel);
+  return new DebugSection(
+    h.name(index),
+    index,
+    bytes,
+    elf.littleEndian,
+    compressed ? undefined : h.offset(index),
+    rel,
+  );
 }
 
-function namedSection(elf: ElfFile, name: string): DebugSection {
-  // Built once, not once per section: an object can have hundreds of thousands of sections.
-  const zname = `.z${name.slice(1)}`;
-  for (const s of elf.sections) {
-    if (s.type === SHT.NOBITS) continue;
-    if (s.name === name || s.name === zname) return debugSection(elf, s.index);
-  }
-  return DebugSection.empty(name, elf.littleEndian);
+/** The first section called `name` (or its `.zdebug_` form), opened; an empty one when there is none. */
+function namedSection(elf: ElfFile, name: string, index: DebugSectionIndex): DebugSection {
+  const i = index.named.get(name);
+  return i === undefined ? DebugSection.empty(name, elf.littleEndian) : debugSection(elf, i);
 }
 
 class DwarfReader implements DieLookup {
@@ -124,24 +146,35 @@ class DwarfReader implements DieLookup {
   private readonly compileUnits: CompileUnit[] = [];
   private readonly allUnits: Unit[] = [];
   private readonly unitStates: UnitState[] = [];
-  /** DIEs noted by the main pass for `functions()`: unit index, offset, ROOT_* kind. */
-  private readonly roots: number[] = [];
+  /** DIEs noted by the main pass for `functions()`: unit index, offset, ROOT_* kind (outside the JS heap). */
+  private readonly roots = new NumVec();
   private unitLowPc = 0n;
   private rnglistsBase = 0;
+  private readonly sectionIndex: DebugSectionIndex;
+  /** File paths of the units' line tables, one string per path (every unit including a header lists it). */
+  private readonly paths = new Map<string, string>();
+  /** Scratch of `walk`, reused from one unit to the next (an object can have thousands). */
+  private readonly frames = new Uint8Array(MAX_DIE_DEPTH + 2);
+  private readonly owners = new Int32Array(MAX_DIE_DEPTH + 2);
+  /** Scratch of `walkSubprogram`, reused from one subprogram to the next. */
+  private readonly subFrames = new Uint8Array(MAX_DIE_DEPTH + 2);
+  private readonly subScopes: RawSubprogram[] = [];
 
   constructor(private readonly elf: ElfFile) {
-    const list = infoSectionIndexes(elf);
+    const index = debugSectionIndex(elf);
+    this.sectionIndex = index;
+    const list = index.info;
     const lazy = <T>(f: () => T): (() => T) => {
       let v: T | undefined;
       return () => (v ??= f());
     };
     // Sections other than .debug_info are opened only if the units need them.
-    const abbrev = namedSection(elf, ".debug_abbrev");
-    const str = lazy(() => namedSection(elf, ".debug_str"));
-    const lineStr = lazy(() => namedSection(elf, ".debug_line_str"));
-    const strOffsets = lazy(() => namedSection(elf, ".debug_str_offsets"));
-    const addr = lazy(() => namedSection(elf, ".debug_addr"));
-    const line = lazy(() => namedSection(elf, ".debug_line"));
+    const abbrev = namedSection(elf, ".debug_abbrev", index);
+    const str = lazy(() => namedSection(elf, ".debug_str", index));
+    const lineStr = lazy(() => namedSection(elf, ".debug_line_str", index));
+    const strOffsets = lazy(() => namedSection(elf, ".debug_str_offsets", index));
+    const addr = lazy(() => namedSection(elf, ".debug_addr", index));
+    const line = lazy(() => namedSection(elf, ".debug_line", index));
     const abbrevCache = new Map<number, AbbrevTable>();
     this.s = {
       abbrev,
@@ -164,13 +197,13 @@ class DwarfReader implements DieLookup {
     };
     const self = this;
     let infoBytes = 0;
-    for (const x of list) infoBytes += elf.sections[x.index]!.size;
+    for (let k = 0; k < list.length; k++) infoBytes += elf.headers.size(list[k]!.index);
     this.types = new TypeCollector(this, elf.littleEndian, infoBytes);
     this.subs = new SubprogramCollector(
       this.types,
       {
-        firstRange(r, i) {
-          return firstRangeStart(r, i, self.ranges, self.rnglists, self.unitLowPc, self.rnglistsBase);
+        firstRange(r, i, out) {
+          return firstRangeStart(r, i, self.ranges, self.rnglists, self.unitLowPc, self.rnglistsBase, out);
         },
       },
       this,
@@ -198,11 +231,11 @@ class DwarfReader implements DieLookup {
   }
 
   private get ranges(): DebugSection {
-    this.#ranges ??= namedSection(this.elf, ".debug_ranges");
+    this.#ranges ??= namedSection(this.elf, ".debug_ranges", this.sectionIndex);
     return this.#ranges;
   }
   private get rnglists(): DebugSection {
-    this.#rnglists ??= namedSection(this.elf, ".debug_rnglists");
+    this.#rnglists ??= namedSection(this.elf, ".debug_rnglists", this.sectionIndex);
     return this.#rnglists;
   }
 
@@ -241,24 +274,26 @@ class DwarfReader implements DieLookup {
 
   // ---- DieLookup
 
-  /** The info section ordinal and offset of a key. */
-  private split(key: DieKey): [number, number] {
+  /** The ordinal of the info section a key falls in (its offset there is the key less `bases[ordinal]`). */
+  private ordinalOf(key: DieKey): number {
     const bases = this.bases;
     let o = bases.length - 1;
     while (o > 0 && bases[o]! > key) o--;
-    return [o, key - bases[o]!];
+    return o;
   }
 
   isDie(key: DieKey): boolean {
     if (!(key >= 0)) return false;
-    const [ordinal, offset] = this.split(key);
+    const ordinal = this.ordinalOf(key);
+    const offset = key - this.bases[ordinal]!;
     const bits = this.dieStarts[ordinal];
     if (!bits || offset >= this.info[ordinal]!.length) return false;
     return (bits[offset >> 3]! & (1 << (offset & 7))) !== 0;
   }
 
   describe(key: DieKey): { tag: number; name: string } {
-    const [ordinal, offset] = this.split(key);
+    const ordinal = this.ordinalOf(key);
+    const offset = key - this.bases[ordinal]!;
     const u = this.unitAt(ordinal, offset);
     const r = new DieReader(u, this.s);
     if (!r.read(offset)) return { tag: 0, name: "" };
@@ -271,8 +306,8 @@ class DwarfReader implements DieLookup {
   }
 
   idOf(key: DieKey): TypeId {
-    const [ordinal, offset] = this.split(key);
-    return typeId(ordinal, offset);
+    const ordinal = this.ordinalOf(key);
+    return typeId(ordinal, key - this.bases[ordinal]!);
   }
 
   keyOfFn(): (id: TypeId) => DieKey | undefined {
@@ -286,14 +321,15 @@ class DwarfReader implements DieLookup {
   }
 
   hex(key: DieKey): string {
-    const [ordinal, offset] = this.split(key);
+    const ordinal = this.ordinalOf(key);
+    const offset = key - this.bases[ordinal]!;
     const sec = this.info[ordinal]!;
     return `${ordinal > 0 ? `${sec.name}@${sec.index}:` : ""}0x${offset.toString(16)}`;
   }
 
   fail(key: DieKey, message: string, code: ElfErrorCode = "bad-dwarf"): never {
-    const [ordinal, offset] = this.split(key);
-    return this.info[ordinal]!.fail(code, message, offset);
+    const ordinal = this.ordinalOf(key);
+    return this.info[ordinal]!.fail(code, message, key - this.bases[ordinal]!);
   }
 
   private unitAt(ordinal: number, offset: number): Unit {
@@ -369,7 +405,8 @@ class DwarfReader implements DieLookup {
     let header: LineHeader | null | undefined;
     const fileName = (index: number): string | undefined => {
       if (header === undefined) {
-        header = stmtList >= 0 ? readLineHeader(this.s.line, stmtList, this.s, u.addressSize) : null;
+        header =
+          stmtList >= 0 ? readLineHeader(this.s.line, stmtList, this.s, u.addressSize, this.paths) : null;
       }
       if (header === null) return undefined;
       if (index === 0 && header.fileBase === 1) return undefined;
@@ -391,8 +428,8 @@ class DwarfReader implements DieLookup {
     types.ordinal = u.ordinal;
     types.base = base;
     types.addressSize = u.addressSize;
-    const frames = new Uint8Array(MAX_DIE_DEPTH + 2);
-    const owners = new Int32Array(MAX_DIE_DEPTH + 2);
+    const frames = this.frames;
+    const owners = this.owners;
     const roots = this.roots;
     let depth = 0;
     /** Depth of the outermost subprogram being read, or -1: its contents are left to `functions()`. */
@@ -461,14 +498,18 @@ class DwarfReader implements DieLookup {
               break;
             case DW_TAG.subprogram:
               if (inSubprogram < 0) {
-                roots.push(unitIndex, at, parent === Frame.Aggregate ? ROOT_MEMBER_FUNCTION : ROOT_FUNCTION);
+                roots.push(unitIndex);
+                roots.push(at);
+                roots.push(parent === Frame.Aggregate ? ROOT_MEMBER_FUNCTION : ROOT_FUNCTION);
                 if (r.abbrev!.hasChildren) inSubprogram = depth + 1;
               }
               frame = Frame.Subprogram;
               break;
             case DW_TAG.variable:
               if (inSubprogram < 0 && (parent === Frame.Unit || parent === Frame.Aggregate)) {
-                roots.push(unitIndex, at, parent === Frame.Unit ? ROOT_VARIABLE : ROOT_MEMBER_VARIABLE);
+                roots.push(unitIndex);
+                roots.push(at);
+                roots.push(parent === Frame.Unit ? ROOT_VARIABLE : ROOT_MEMBER_VARIABLE);
               }
               break;
             case DW_TAG.namespace:
@@ -494,11 +535,15 @@ class DwarfReader implements DieLookup {
     const subs = this.subs;
     const types = this.types;
     const readers: (DieReader | undefined)[] = [];
-    const roots = this.roots;
-    for (let k = 0; k < roots.length; k += 3) {
-      const ui = roots[k]!;
-      const at = roots[k + 1]!;
-      const kind = roots[k + 2]!;
+    const roots = this.roots.a;
+    const n = this.roots.n;
+    for (let k = 0; k < n; k += 3) {
+      const ui = roots[k]! | 0;
+      // As a small integer when it is one (always, in practice): a value read from a Float64Array stays a
+      // double through `r.offset` into each DIE's key, and V8 then boxes the key of every raw subprogram.
+      const offset = roots[k + 1]!;
+      const at = (offset | 0) === offset ? offset | 0 : offset;
+      const kind = roots[k + 2]! | 0;
       const u = this.allUnits[ui]!;
       const state = this.unitStates[ui]!;
       let r = readers[ui];
@@ -527,8 +572,8 @@ class DwarfReader implements DieLookup {
     const subs = this.subs;
     const sp = subs.onSubprogram(r, listed);
     if (!r.abbrev!.hasChildren) return;
-    const frames = new Uint8Array(MAX_DIE_DEPTH + 2);
-    const scopes: RawSubprogram[] = [];
+    const frames = this.subFrames;
+    const scopes = this.subScopes;
     let depth = 1;
     frames[1] = Frame.Subprogram;
     scopes[1] = sp;
@@ -594,52 +639,70 @@ class DwarfReader implements DieLookup {
     variables: Variable[],
   ): { subprograms: Subprogram[]; variables: Variable[] } {
     const relocatable = this.elf.header.type === ET_REL;
-    const syms = this.elf.symbols;
-    if (syms.length === 0) return { subprograms, variables };
+    // Read in place: no ElfSymbol object per symbol.
+    const sv = this.elf.symbolView;
+    if (sv === undefined || sv.count === 0) return { subprograms, variables };
     // Places asked for: section × 2^32 + offset in relocatable files (offsets are section-relative), the
-    // address in linked ones. Only symbols at one of these places are looked at further.
+    // address in linked ones. Offset 0, the place of every function in an object built with a section per
+    // function, is -1 - section instead: a small integer, which a map key or a return value need not box.
     const placeOf = (section: number | undefined, address: bigint | undefined): number | undefined => {
       if (address === undefined || address > 0x1f_ffff_ffff_ffffn) return undefined;
       if (!relocatable) return Number(address);
       if (section === undefined || address >= 0x1_0000_0000n) return undefined;
-      return section * 0x1_0000_0000 + Number(address);
+      return address === 0n ? -1 - section : section * 0x1_0000_0000 + Number(address);
     };
-    const wanted = new Map<number, ElfSymbol[]>();
-    for (const sp of subprograms as Mutable<Subprogram>[]) {
+    // The symbols at each place asked for, in symbol order: the first one's index by place (-1: none), and
+    // each one's successor in `nextAt`. Only symbols at one of these places are looked at further.
+    const first = new Map<number, number>();
+    // Indexed loops: these run once per file, before V8 optimises them, when a for-of allocates per step.
+    for (let k = 0; k < subprograms.length; k++) {
+      const sp = subprograms[k] as Mutable<Subprogram>;
       if (sp.declaration || sp.lowPc === undefined) continue;
       if (sp.section === undefined && !relocatable) sp.section = this.sectionOf(sp.lowPc);
       const key = placeOf(sp.section, sp.lowPc);
-      if (key !== undefined) wanted.set(key, []);
+      if (key !== undefined) first.set(key, -1);
     }
-    for (const v of variables as Mutable<Variable>[]) {
+    for (let k = 0; k < variables.length; k++) {
+      const v = variables[k] as Mutable<Variable>;
       if (v.declaration) continue;
       if (v.section === undefined && !relocatable && v.address !== undefined)
         v.section = this.sectionOf(v.address);
       const key = placeOf(v.section, v.address);
-      if (key !== undefined) wanted.set(key, []);
+      if (key !== undefined) first.set(key, -1);
     }
-    for (const s of syms) {
-      const t = s.type;
+    const nsyms = sv.count;
+    const nextAt = new Int32Array(nsyms);
+    // Backwards, each symbol put in front of its place's list, so that the lists come out in symbol order.
+    for (let i = nsyms - 1; i >= 0; i--) {
+      const t = sv.type(i);
       if (t !== STT_OBJECT && t !== STT_FUNC && t !== STT_COMMON && t !== STT_TLS && t !== STT_GNU_IFUNC)
         continue;
-      if (s.name === "") continue;
-      const defined = (s.shndx !== 0 && s.shndx < 0xff00) || s.shndxRaw === 0xffff;
+      const shndx = sv.shndx(i);
+      const defined = (shndx !== 0 && shndx < 0xff00) || sv.shndxRaw(i) === 0xffff;
       if (!defined) continue;
-      const key = placeOf(s.shndx, s.value);
-      if (key !== undefined) wanted.get(key)?.push(s);
+      const key = placeOf(shndx, sv.value(i));
+      if (key === undefined) continue;
+      const head = first.get(key);
+      if (head === undefined) continue;
+      if (sv.nameOffset(i) === 0 || sv.name(i) === "") continue;
+      nextAt[i] = head;
+      first.set(key, i);
     }
-    let byName: Map<string, ElfSymbol> | undefined;
+    let byName: Map<string, number> | undefined;
     const named = (name: string, linkageName: string | undefined, func: boolean): string | undefined => {
       if (byName === undefined) {
         byName = new Map();
-        for (const s of syms) {
+        for (let i = 0; i < nsyms; i++) {
+          const shndx = sv.shndx(i);
           const defined =
-            (s.shndx !== 0 && s.shndx < 0xff00) || s.shndxRaw === 0xffff || s.shndx === SHN_COMMON;
-          if (defined && s.name !== "" && !byName.has(s.name)) byName.set(s.name, s);
+            (shndx !== 0 && shndx < 0xff00) || sv.shndxRaw(i) === 0xffff || shndx === SHN_COMMON;
+          if (!defined || sv.nameOffset(i) === 0) continue;
+          const n = sv.name(i);
+          if (n !== "" && !byName.has(n)) byName.set(n, i);
         }
       }
-      const s = (linkageName !== undefined ? byName.get(linkageName) : undefined) ?? byName.get(name);
-      return s !== undefined && isFunc(s) === func ? s.name : undefined;
+      const i = (linkageName !== undefined ? byName.get(linkageName) : undefined) ?? byName.get(name);
+      return i !== undefined && isFunc(sv.type(i)) === func ? sv.name(i) : undefined;
     };
     const pick = (
       key: number | undefined,
@@ -647,33 +710,36 @@ class DwarfReader implements DieLookup {
       linkageName: string | undefined,
       func: boolean,
     ): string | undefined => {
-      const list = key === undefined ? undefined : wanted.get(key);
-      if (list !== undefined) {
+      const head = key === undefined ? undefined : first.get(key);
+      if (head !== undefined) {
         // Several symbols at one place (aliases, linker-made markers such as __TMC_END__): the one with the
         // name, then a compiler-renamed static local (`counter.0` with gcc, `next_id.counter` with clang),
         // then one with a size, a global, or the first.
-        let renamed: ElfSymbol | undefined;
-        let sized: ElfSymbol | undefined;
-        let global: ElfSymbol | undefined;
-        let first: ElfSymbol | undefined;
-        for (const s of list) {
-          if (isFunc(s) !== func) continue;
-          if (s.name === linkageName || s.name === name) return s.name;
-          if (name !== "" && (s.name.startsWith(`${name}.`) || s.name.endsWith(`.${name}`))) renamed ??= s;
-          if (s.size > 0) sized ??= s;
-          if (s.bind !== 0) global ??= s;
-          first ??= s;
+        let renamed: string | undefined;
+        let sized: string | undefined;
+        let global: string | undefined;
+        let firstSym: string | undefined;
+        for (let i = head; i >= 0; i = nextAt[i]!) {
+          if (isFunc(sv.type(i)) !== func) continue;
+          const sname = sv.name(i);
+          if (sname === linkageName || sname === name) return sname;
+          if (name !== "" && (sname.startsWith(`${name}.`) || sname.endsWith(`.${name}`))) renamed ??= sname;
+          if (sv.size(i) > 0) sized ??= sname;
+          if (sv.bind(i) !== 0) global ??= sname;
+          firstSym ??= sname;
         }
-        const best = renamed ?? sized ?? global ?? first;
-        if (best !== undefined) return best.name;
+        const best = renamed ?? sized ?? global ?? firstSym;
+        if (best !== undefined) return best;
       }
       return named(name, linkageName, func);
     };
-    for (const sp of subprograms as Mutable<Subprogram>[]) {
+    for (let k = 0; k < subprograms.length; k++) {
+      const sp = subprograms[k] as Mutable<Subprogram>;
       if (sp.declaration || sp.lowPc === undefined) continue;
       sp.symbol = pick(placeOf(sp.section, sp.lowPc), sp.name, sp.linkageName, true);
     }
-    for (const v of variables as Mutable<Variable>[]) {
+    for (let k = 0; k < variables.length; k++) {
+      const v = variables[k] as Mutable<Variable>;
       if (v.declaration) continue;
       v.symbol = pick(placeOf(v.section, v.address), v.name, v.linkageName, false);
     }
@@ -685,11 +751,21 @@ class DwarfReader implements DieLookup {
   /** In linked files: the allocated section that holds an address. */
   private sectionOf(address: bigint): number | undefined {
     if (!this.allocSections) {
-      this.allocSections = this.elf.sections
-        .filter((s) => s.flags & SHF.ALLOC && s.size > 0)
-        .map((s) => ({ start: s.address, end: s.address + BigInt(s.size), index: s.index }));
+      const h = this.elf.headers;
+      const list: { start: bigint; end: bigint; index: number }[] = [];
+      for (let i = 0; i < h.count; i++) {
+        if ((h.flags(i) & SHF.ALLOC) === 0 || h.size(i) === 0) continue;
+        const start = h.address(i);
+        list.push({ start, end: start + BigInt(h.size(i)), index: i });
+      }
+      this.allocSections = list;
     }
-    return this.allocSections.find((s) => address >= s.start && address < s.end)?.index;
+    const list = this.allocSections;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (address >= s.start && address < s.end) return s.index;
+    }
+    return undefined;
   }
 }
 
@@ -699,9 +775,13 @@ class DwarfReader implements DieLookup {
  */
 export function readLineTable(elf: ElfFile, offset = 0): { header: LineHeader; rows: LineRow[] } | undefined {
   return withFile(elf.path, () => {
-    const line = namedSection(elf, ".debug_line");
+    const index = debugSectionIndex(elf);
+    const line = namedSection(elf, ".debug_line", index);
     if (line.length === 0) return undefined;
-    const strings = { str: namedSection(elf, ".debug_str"), lineStr: namedSection(elf, ".debug_line_str") };
+    const strings = {
+      str: namedSection(elf, ".debug_str", index),
+      lineStr: namedSection(elf, ".debug_line_str", index),
+    };
     const header = readLineHeader(line, offset, strings, elf.is64 ? 8 : 4);
     return { header, rows: runLineProgram(line, header) };
   });

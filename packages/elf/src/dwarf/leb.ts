@@ -190,7 +190,12 @@ export function decodeString(b: Uint8Array, start: number, stop: number): string
   return utf8.decode(b.subarray(start, stop));
 }
 
-/** The NUL-terminated string at `o` in a string section, or a typed error naming the section. */
+/**
+ * The NUL-terminated string at `o` in a string section, or a typed error naming the section. Equal names give
+ * one string object (see `DebugSection.intern`): the model keeps every name it reads, and the same few
+ * (`next`, `size`, `flags`, a common type's name) recur in thousands of DIEs, at one offset or, in objects
+ * linked with `ld -r`, at one offset per input file.
+ */
 export function stringAt(sec: DebugSection, o: number): string {
   const b = sec.bytes;
   const n = b.length;
@@ -198,7 +203,116 @@ export function stringAt(sec: DebugSection, o: number): string {
     sec.fail("bad-string-offset", `string offset 0x${o.toString(16)} is outside ${sec.name}`, o);
   // A plain loop: names are short, and it beats a call into the indexOf builtin for each of them.
   let stop = o;
-  while (stop < n && b[stop] !== 0) stop++;
+  let h = NAME_HASH_SEED;
+  for (; stop < n; stop++) {
+    const c = b[stop]!;
+    if (c === 0) break;
+    h = Math.imul(h ^ c, NAME_HASH_PRIME);
+  }
   if (stop >= n) sec.fail("bad-string-offset", `string at 0x${o.toString(16)} is not NUL-terminated`, o);
-  return sec.text(o, stop);
+  return sec.intern(o, stop, h);
+}
+
+/** FNV-1a over a name's bytes, as `DebugSection.intern` wants it: start from the seed, fold in each byte. */
+export const NAME_HASH_SEED = 0x811c9dc5 | 0;
+export const NAME_HASH_PRIME = 0x01000193;
+
+/** Offsets a `NameTable` holds: below this (they are kept in an Int32Array, plus one). */
+export const MAX_NAME_OFFSET = 0x7fff_fffe;
+/** Slots a `NameTable` grows to (1 MB of table); past that, a new name may take an older one's place. */
+const MAX_NAME_SLOTS = 1 << 16;
+/** Slots a lookup looks at before it gives up: bounds the cost of a miss in a full table. */
+const MAX_PROBES = 16;
+
+/**
+ * The names of one section by content: where each lies (its offset; the bytes up to a NUL are the name), its
+ * hash and its string, in an open-addressing table kept at most half full. Exact while it may grow; at its
+ * size bound, a name that finds no free slot near its own takes the first one, evicting an older name.
+ * Losing an entry only costs a second copy of that string, so the bound keeps the table small in files where
+ * names do not repeat, and names that do repeat keep coming back.
+ */
+export class NameTable {
+  /** Per slot, side by side (one cache line for both): the hash, and the offset + 1 (0: an empty slot). */
+  #slots = new Int32Array(2048);
+  #values: (string | undefined)[] = new Array(1024);
+  #count = 0;
+
+  /** The string for the bytes [start, stop) of `b` (a name ending at a NUL at `stop`) hashing to `h`. */
+  find(b: Uint8Array, start: number, stop: number, h: number): string | undefined {
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    const len = stop - start;
+    for (let k = 0, i = mix(h) & mask; k < MAX_PROBES; k++, i = (i + 1) & mask) {
+      const o = slots[2 * i + 1]! - 1;
+      if (o < 0) return undefined;
+      if (slots[2 * i] !== h || b[o + len] !== 0) continue;
+      let j = 0;
+      while (j < len && b[o + j] === b[start + j]) j++;
+      if (j === len) return this.#values[i];
+    }
+    return undefined;
+  }
+
+  /** Records `s` as the name at `start` (below MAX_NAME_OFFSET) hashing to `h`, which `find` did not know. */
+  add(start: number, h: number, s: string): void {
+    if (2 * (this.#count + 1) > this.#values.length && this.#values.length < MAX_NAME_SLOTS) this.#grow();
+    this.#put(start + 1, h, s);
+  }
+
+  #put(key: number, h: number, s: string): void {
+    const slots = this.#slots;
+    const size = slots.length >> 1;
+    const mask = size - 1;
+    const home = mix(h) & mask;
+    let at = home;
+    if (2 * this.#count < size) {
+      for (let k = 0; k < MAX_PROBES && slots[2 * at + 1] !== 0; k++) at = (at + 1) & mask;
+    }
+    if (slots[2 * at + 1] === 0) this.#count++;
+    else at = home; // full, or no room nearby: evict
+    slots[2 * at] = h;
+    slots[2 * at + 1] = key;
+    this.#values[at] = s;
+  }
+
+  #grow(): void {
+    const slots = this.#slots;
+    const values = this.#values;
+    const size = values.length * 2;
+    this.#slots = new Int32Array(2 * size);
+    this.#values = new Array(size);
+    this.#count = 0;
+    for (let k = 0; k < values.length; k++) {
+      if (slots[2 * k + 1] !== 0) this.#put(slots[2 * k + 1]!, slots[2 * k]!, values[k]!);
+    }
+  }
+}
+
+/** Spreads the high bits of a name hash into the low ones, which pick the slot. */
+function mix(h: number): number {
+  return h ^ (h >>> 15);
+}
+
+/** Values below this get one shared BigInt each (see `toBigInt`). */
+const SMALL_BIGINTS = 4096;
+const smallBigInts: (bigint | undefined)[] = new Array(SMALL_BIGINTS);
+
+/**
+ * `BigInt(v)` for an integer `v`, shared for small non-negative values: every BigInt is a heap object of its
+ * own, and in objects built with one section per function nearly every low_pc is 0 and every high_pc a short
+ * length. The cache is bounded and holds only immutable primitives.
+ */
+export function toBigInt(v: number): bigint {
+  if (v >= 0 && v < SMALL_BIGINTS) {
+    const i = v | 0;
+    if (i === v) {
+      let b = smallBigInts[i];
+      if (b === undefined) {
+        b = BigInt(i);
+        smallBigInts[i] = b;
+      }
+      return b;
+    }
+  }
+  return BigInt(v);
 }

@@ -62,6 +62,8 @@ export function readLineHeader(
   offset: number,
   strings: StringSections,
   unitAddressSize: number,
+  /** File paths seen so far, to share one string per path across the units that list it. */
+  paths?: Map<string, string>,
 ): LineHeader {
   if (offset < 0 || offset >= sec.length)
     sec.fail(
@@ -108,25 +110,32 @@ export function readLineHeader(
   const dirs: string[] = [];
   const rawFiles: { name: string; dir: number }[] = [];
   if (version >= 5) {
-    const readEntries = (what: string, out: (e: { path: string; dir: number }) => void): void => {
+    const readEntries = (what: string, files: boolean): void => {
       const formatCount = c.u8();
-      const format: [number, number][] = [];
-      for (let i = 0; i < formatCount; i++) format.push([c.uleb(), c.uleb()]);
+      const types: number[] = [];
+      const forms: number[] = [];
+      for (let i = 0; i < formatCount; i++) {
+        types.push(c.uleb());
+        forms.push(c.uleb());
+      }
       const count = c.uleb();
       if (count > MAX_ENTRIES) sec.fail("limit-exceeded", `line table has ${count} ${what}`, c.pos);
       for (let k = 0; k < count; k++) {
         let path = "";
         let dir = 0;
-        for (const [type, form] of format) {
+        for (let i = 0; i < formatCount; i++) {
+          const type = types[i]!;
+          const form = forms[i]!;
           if (type === DW_LNCT.path) path = lineString(c, form, offsetSize, strings);
           else if (type === DW_LNCT.directory_index) dir = lineNumber(c, form, offsetSize);
           else skipLineForm(c, form, offsetSize);
         }
-        out({ path, dir });
+        if (files) rawFiles.push({ name: path, dir });
+        else dirs.push(path);
       }
     };
-    readEntries("directories", (e) => dirs.push(e.path));
-    readEntries("files", (e) => rawFiles.push({ name: e.path, dir: e.dir }));
+    readEntries("directories", false);
+    readEntries("files", true);
   } else {
     dirs.push(""); // directory 0: the compilation directory
     for (;;) {
@@ -148,7 +157,12 @@ export function readLineHeader(
   const files = rawFiles.map((f) => {
     const dir = dirs[f.dir] ?? "";
     // Directory 0 is the compilation directory: names relative to it are kept as they are.
-    const path = f.name.startsWith("/") || f.dir === 0 || dir === "" ? f.name : joinPath(dir, f.name);
+    let path = f.name.startsWith("/") || f.dir === 0 || dir === "" ? f.name : joinPath(dir, f.name);
+    if (paths !== undefined) {
+      const seen = paths.get(path);
+      if (seen === undefined) paths.set(path, path);
+      else path = seen;
+    }
     return { name: f.name, dir, path };
   });
   return {
@@ -173,7 +187,9 @@ export function readLineHeader(
 
 function joinPath(dir: string, name: string): string {
   const d = dir.endsWith("/") ? dir.slice(0, -1) : dir;
-  return d === "." ? name : `${d}/${name}`;
+  // A join, not `+`: it makes one flat string, where `+` makes a pair (dir, name) that V8 flattens into a
+  // second copy the first time the path is compared or hashed, and the model keeps the path of every DIE.
+  return d === "." ? name : [d, name].join("/");
 }
 
 function lineString(c: Cursor, form: number, offsetSize: number, s: StringSections): string {

@@ -5,7 +5,7 @@ import { SHT } from "../constants.js";
 import type { ElfFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
 import type { Section } from "../sections.js";
-import { decodeString } from "./leb.js";
+import { decodeString, MAX_NAME_OFFSET, NameTable, toBigInt } from "./leb.js";
 
 /** What the reader uses of Node's Buffer, when it runs on Node: a copy-free string decoder over a byte range. */
 interface TextSlicer {
@@ -34,6 +34,7 @@ export class DebugSection {
   /** The section index the last `address()` call resolved to, or -1 when unknown. */
   lastSection = -1;
   readonly #text: TextSlicer | undefined;
+  #names: NameTable | undefined;
 
   constructor(
     readonly name: string,
@@ -64,6 +65,7 @@ export class DebugSection {
       case 0:
         return "";
       case 1:
+        // V8 keeps one string per character code already.
         if (b[start]! < 0x80) return String.fromCharCode(b[start]!);
         break;
       case 2:
@@ -78,6 +80,23 @@ export class DebugSection {
     return t !== undefined ? t.utf8Slice(start, stop) : decodeString(b, start, stop);
   }
 
+  /**
+   * The name in bytes [start, stop), NUL-terminated at `stop`, whose FNV-1a hash is `h` (see `stringAt`): one
+   * string for equal names, as far as the section's `NameTable` remembers them. Names of one character are
+   * shared by V8 already.
+   */
+  intern(start: number, stop: number, h: number): string {
+    if (stop - start < 2 || start >= MAX_NAME_OFFSET) return this.text(start, stop);
+    this.#names ??= new NameTable();
+    const names = this.#names;
+    let s = names.find(this.bytes, start, stop, h);
+    if (s === undefined) {
+      s = this.text(start, stop);
+      names.add(start, h, s);
+    }
+    return s;
+  }
+
   #whole: string | null | undefined;
 
   /** The whole section as one string when it is a string section holding only ASCII; otherwise null. */
@@ -85,6 +104,9 @@ export class DebugSection {
     if (!this.stringSection) return null;
     const b = this.bytes;
     for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return null;
+    // ASCII is its own UTF-8: Node decodes it in one call, without the chunks below (`apply` copies each into
+    // an argument list of eight bytes per character).
+    if (this.#text !== undefined) return this.#text.utf8Slice(0, b.length);
     const parts: string[] = [];
     for (let i = 0; i < b.length; i += 8192) {
       parts.push(
@@ -206,11 +228,18 @@ export class DebugSection {
       const v = this.relocs!.values[slot]!;
       // Relocated values are small non-negative integers in practice; only odd ones need the general path.
       return v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)
-        ? BigInt(v)
+        ? toBigInt(v)
         : BigInt.asUintN(size * 8, BigInt(Math.trunc(v)));
     }
     this.lastSection = -1;
-    return size === 8 ? this.u64big(o) : BigInt(this.uN(o, size));
+    if (size === 8) {
+      this.check(o, 8);
+      // Through numbers while the high word is 0, so that small values come from the shared BigInts.
+      if (this.view.getUint32(o + (this.le ? 4 : 0), this.le) === 0)
+        return toBigInt(this.view.getUint32(o + (this.le ? 0 : 4), this.le));
+      return this.view.getBigUint64(o, this.le);
+    }
+    return toBigInt(this.uN(o, size));
   }
 
   /** True when a relocation (ULEB128 kinds included) targets offset `o`. */
@@ -330,9 +359,14 @@ const EM_MIPS = 8;
 export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Array): RelocIndex | undefined {
   // Through the file's list of REL/RELA sections (built once), not a pass over every section per debug section.
   const relSections: Section[] = [];
-  for (const i of elf.relocationSections) {
-    const r = elf.sections[i]!;
-    if (r.info === target && r.size > 0) relSections.push(r);
+  // Indexed loops in this function: it runs once per section, mostly before V8 optimises it, and an
+  // unoptimised for-of allocates a result object per step (there can be 100,000 relocation sections).
+  const relocationSections = elf.relocationSections;
+  const h = elf.headers;
+  for (let k = 0; k < relocationSections.length; k++) {
+    const i = relocationSections[k]!;
+    // Read in place; a Section object only for the few that patch this section.
+    if (h.info(i) === target && h.size(i) > 0) relSections.push(h.at(i)!);
   }
   if (relSections.length === 0) return undefined;
   const is64 = elf.is64;
@@ -359,13 +393,17 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
     );
   }
   const arch = archTable(elf.machine);
-  const targetName = elf.sections[target]?.name ?? `section ${target}`;
+  const targetName = h.has(target) ? h.name(target) : `section ${target}`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mips64le = elf.machine === EM_MIPS && is64 && le;
-  const offsetOf = (rv: DataView, p: number): number =>
-    is64
-      ? rv.getUint32(p + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(p + (le ? 0 : 4), le)
-      : rv.getUint32(p, le);
+  const offsetOf = (rv: DataView, p: number): number => {
+    if (!is64) return rv.getUint32(p, le);
+    // A high word of 0 (always, in practice) keeps the value a small integer, which unoptimised code
+    // would otherwise box as a heap number for every entry.
+    const hi = rv.getUint32(p + (le ? 4 : 0), le);
+    const lo = rv.getUint32(p + (le ? 0 : 4), le);
+    return hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
+  };
 
   // Producers emit relocations in offset order; a cheap first look at the offsets decides whether they can
   // be folded into the index as they come, or must be ordered first (keeping table order among relocations
@@ -504,9 +542,13 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
     let addend: number;
     if (isRela) {
       const q = p + (is64 ? 16 : 8);
-      addend = is64
-        ? rv.getInt32(q + (le ? 4 : 0), le) * 0x1_0000_0000 + rv.getUint32(q + (le ? 0 : 4), le)
-        : rv.getInt32(q, le);
+      if (is64) {
+        const hi = rv.getInt32(q + (le ? 4 : 0), le);
+        const lo = rv.getUint32(q + (le ? 0 : 4), le);
+        addend = hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
+      } else {
+        addend = rv.getInt32(q, le);
+      }
     } else {
       // REL: the addend is what the field holds (debug relocations are plain words; others are decoded
       // by the psABI's rules).
@@ -552,7 +594,7 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
 /**
  * The value and section of symbols of one symbol table, read straight from its entries and only for the
  * symbols relocations name (in a relocatable object nearly all name a handful of section symbols), rather
- * than decoding every symbol into an object. SHN_XINDEX entries go through `ElfFile.symbolsOf`, which
+ * than decoding every symbol into an object. SHN_XINDEX entries go through `ElfFile.symbolView`, which
  * knows SYMTAB_SHNDX.
  */
 class RawSymbols {
@@ -575,7 +617,7 @@ class RawSymbols {
       this.sections = new Int32Array(0);
       return;
     }
-    const sec = elf.sections[table];
+    const sec = elf.headers.at(table);
     if (!sec || (sec.type !== SHT.SYMTAB && sec.type !== SHT.DYNSYM)) {
       throw new ElfError(
         "bad-section-link",
@@ -612,7 +654,11 @@ class RawSymbols {
     }
     // SHN_XINDEX: the real index is in SYMTAB_SHNDX, and may be any number (70,000 sections happen).
     const defined = shndx === 0xffff || (shndx !== 0 && shndx < 0xff00);
-    if (shndx === 0xffff) shndx = this.elf.symbolsOf(this.table)[i]!.shndx;
+    if (shndx === 0xffff) {
+      // Through the in-place view of .symtab when this is it (no object per symbol), else decoded.
+      const sv = this.elf.symbolView;
+      shndx = sv && sv.tableIndex === this.table ? sv.shndx(i) : this.elf.symbolsOf(this.table)[i]!.shndx;
+    }
     this.values[i] = value;
     this.sections[i] = defined ? shndx : -1;
   }

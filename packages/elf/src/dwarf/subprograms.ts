@@ -1,8 +1,9 @@
 import { DW_AT, DW_FORM, DW_OP } from "./constants.js";
 import { type DieReader, REF_EXTERNAL, REF_SIGNATURE } from "./forms.js";
+import { toBigInt } from "./leb.js";
 import type { InlinedCall, Parameter, Subprogram, Variable } from "./model.js";
 import type { DebugSection } from "./relocate.js";
-import type { DieKey, DieLookup, TypeCollector } from "./types.js";
+import { type DieKey, type DieLookup, NumVec, type TypeCollector } from "./types.js";
 
 /**
  * Collects subprograms, their parameters, locals and inlined calls, and global/static variables while the DIE
@@ -14,9 +15,9 @@ import type { DieKey, DieLookup, TypeCollector } from "./types.js";
 
 interface RawParam {
   name: string | undefined;
-  /** DIE key of the type, or NaN. */
+  /** DIE key of the type, or NONE. */
   type: DieKey;
-  /** DIE key of the abstract origin, or NaN. */
+  /** DIE key of the abstract origin, or NONE. */
   origin: DieKey;
 }
 
@@ -28,17 +29,16 @@ interface RawInlined {
 
 export interface RawSubprogram {
   readonly key: DieKey;
+  /** The public id, made once when first asked for (by the subprogram, inlined calls or static locals). */
+  id: string | undefined;
   name: string | undefined;
   linkageName: string | undefined;
-  external: boolean;
-  declaration: boolean;
-  inline: boolean;
-  /** DIE key of the return type; NaN for none (void) or when DW_AT_type is absent. */
+  /** EXTERNAL, DECLARATION, INLINE, HAS_TYPE, VARIADIC, PROTOTYPED, LISTED: one field, not seven. */
+  flags: number;
+  /** DIE key of the return type; NONE for none (void) or when DW_AT_type is absent. */
   returns: DieKey;
-  hasType: boolean;
+  /** `NO_PARAMS` until the first one (so are `locals` and `inlined`): most subprograms lack one or another. */
   params: RawParam[];
-  variadic: boolean;
-  prototyped: boolean;
   locals: RawParam[];
   lowPc: bigint | undefined;
   highPc: bigint | undefined;
@@ -48,8 +48,6 @@ export interface RawSubprogram {
   inlined: RawInlined[];
   file: string | undefined;
   line: number;
-  /** False for member function declarations inside a class: they are only there to be referred to. */
-  listed: boolean;
 }
 
 interface RawVariable {
@@ -57,16 +55,31 @@ interface RawVariable {
   name: string | undefined;
   linkageName: string | undefined;
   type: DieKey;
-  external: boolean;
-  declaration: boolean;
-  scope: DieKey;
+  /** EXTERNAL, DECLARATION, LISTED. */
+  flags: number;
+  /** The enclosing subprogram of a static local. */
+  scope: RawSubprogram | undefined;
   address: bigint | undefined;
   section: number;
   spec: DieKey;
   origin: DieKey;
   file: string | undefined;
   line: number;
-  listed: boolean;
+}
+
+/** Bits of `RawSubprogram.flags` and `RawVariable.flags`. */
+const EXTERNAL = 1;
+const DECLARATION = 2;
+const INLINE = 4;
+/** DW_AT_type is present. */
+const HAS_TYPE = 8;
+const VARIADIC = 16;
+const PROTOTYPED = 32;
+/** Unset for member functions and static data members declared in a class: only there to be referred to. */
+const LISTED = 64;
+
+function withFlag(flags: number, bit: number, on: boolean): number {
+  return on ? flags | bit : flags & ~bit;
 }
 
 /** Bound on DW_AT_abstract_origin / DW_AT_specification chains (real ones are 1-3 long). */
@@ -75,18 +88,125 @@ const MAX_CHAIN = 32;
 const MAX_PER_SUBPROGRAM = 1_000_000;
 
 export interface RangeReader {
-  /** The first address range of DW_AT_ranges: its start and the section it was relocated against. */
-  firstRange(r: DieReader, i: number): { start: bigint; section: number } | undefined;
+  /**
+   * The first address range of DW_AT_ranges: fills `out` with its start and the section it was relocated
+   * against and returns true, or returns false when there is none.
+   */
+  firstRange(r: DieReader, i: number, out: RangeStart): boolean;
 }
 
-const NONE = Number.NaN;
+/** Where the first range of a DW_AT_ranges list starts (filled in by `firstRangeStart`). */
+export interface RangeStart {
+  start: bigint;
+  section: number;
+}
+
+/**
+ * No DIE. Not NaN as elsewhere: keys here sit in the fields of objects made per DIE, and while every value of
+ * a field is a small integer V8 stores it in place; one NaN would make it box every value as a heap number.
+ */
+const NONE = -1;
+
+/**
+ * Shared empty lists of the raw subprograms until their first entry. Frozen, so that a push that forgot to
+ * replace it throws instead of filling every subprogram's list.
+ */
+const NO_PARAMS: RawParam[] = Object.freeze([]) as unknown as RawParam[];
+const NO_INLINED: RawInlined[] = Object.freeze([]) as unknown as RawInlined[];
+/**
+ * The published empty list of params, locals or inlined calls: most subprograms have none of one or another,
+ * and an empty array apiece would cost as much as the subprogram's other fields. The model is read-only.
+ */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * `list` with `item` added (`list` itself, or a new array). Short lists are copied at their exact length: a
+ * push onto a full array grows it to 17 slots or more, and most subprograms have one to three parameters.
+ * Handles the shared empty lists, which are frozen.
+ */
+function append<T>(list: T[], item: T): T[] {
+  const n = list.length;
+  if (n >= 4) {
+    list.push(item);
+    return list;
+  }
+  const out = new Array<T>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = list[i]!;
+  out[n] = item;
+  return out;
+}
+
+/** A node of the trie of parameter lists (see `SubprogramCollector.lists`). */
+interface ListNode {
+  /** The list that ends here, once made. */
+  list: readonly Parameter[] | undefined;
+  next: Map<Parameter, ListNode> | undefined;
+}
+
+/** Lists of parameters or locals up to this long are shared (see `SubprogramCollector.lists`). */
+const MAX_SHARED_LIST = 2;
+
+function childOf(node: ListNode, p: Parameter): ListNode {
+  node.next ??= new Map();
+  const next = node.next;
+  let child = next.get(p);
+  if (child === undefined) {
+    child = { list: undefined, next: undefined };
+    next.set(p, child);
+  }
+  return child;
+}
+
+/** Inlined calls of one callee compared when looking for an equal one to share; later ones are kept apart. */
+const MAX_SHARED_CALLS = 16;
+
+/**
+ * Items by DIE key. `functions()` reads the DIEs in file order (roots in order, each subtree in DIE order), so
+ * keys arrive increasing: a sorted key array searched by bisection serves them without a hash table's growth
+ * and per-entry cost. A key out of order (not seen in practice) goes to a map, which wins on lookup, so a
+ * key added twice finds its last item as with a map alone.
+ */
+class ByKey<T> {
+  private readonly keys = new NumVec();
+  private readonly items: T[] = [];
+  private late: Map<DieKey, T> | undefined;
+
+  add(key: DieKey, item: T): void {
+    const k = this.keys;
+    if (k.n === 0 || k.a[k.n - 1]! < key) {
+      k.push(key);
+      this.items.push(item);
+    } else {
+      this.late ??= new Map();
+      this.late.set(key, item);
+    }
+  }
+
+  get(key: DieKey): T | undefined {
+    if (this.late !== undefined) {
+      const v = this.late.get(key);
+      if (v !== undefined) return v;
+    }
+    const a = this.keys.a;
+    let lo = 0;
+    let hi = this.keys.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.keys.n && a[lo] === key ? this.items[lo] : undefined;
+  }
+}
 
 export class SubprogramCollector {
   readonly subprograms: RawSubprogram[] = [];
   readonly variables: RawVariable[] = [];
-  private readonly byKey = new Map<DieKey, RawSubprogram>();
-  private readonly varByKey = new Map<DieKey, RawVariable>();
-  private readonly paramByKey = new Map<DieKey, RawParam>();
+  private readonly byKey = new ByKey<RawSubprogram>();
+  private readonly varByKey = new ByKey<RawVariable>();
+  private readonly paramByKey = new ByKey<RawParam>();
+  /** Scratch result of `firstRange`. */
+  private readonly range: RangeStart = { start: 0n, section: -1 };
   base = 0;
   fileName: (index: number) => string | undefined = () => undefined;
 
@@ -96,7 +216,7 @@ export class SubprogramCollector {
     private readonly lookup: DieLookup,
   ) {}
 
-  /** A reference to another DIE of this file as a key; NaN for type signatures and supplementary files. */
+  /** A reference to another DIE of this file as a key; NONE for type signatures and supplementary files. */
   private ref(r: DieReader, i: number): DieKey {
     const off = r.ref(i);
     if (off === REF_SIGNATURE || off === REF_EXTERNAL) return NONE;
@@ -107,26 +227,21 @@ export class SubprogramCollector {
   onSubprogram(r: DieReader, listed: boolean): RawSubprogram {
     const sp: RawSubprogram = {
       key: this.base + r.offset,
+      id: undefined,
       name: undefined,
       linkageName: undefined,
-      external: false,
-      declaration: false,
-      inline: false,
+      flags: listed ? LISTED : 0,
       returns: NONE,
-      hasType: false,
-      params: [],
-      variadic: false,
-      prototyped: false,
-      locals: [],
+      params: NO_PARAMS,
+      locals: NO_PARAMS,
       lowPc: undefined,
       highPc: undefined,
       section: -1,
       origin: NONE,
       spec: NONE,
-      inlined: [],
+      inlined: NO_INLINED,
       file: undefined,
       line: 0,
-      listed,
     };
     let highIndex = -1;
     const attrs = r.attrs;
@@ -140,22 +255,22 @@ export class SubprogramCollector {
           sp.linkageName = r.str(i);
           break;
         case DW_AT.external:
-          sp.external = r.flag(i);
+          sp.flags = withFlag(sp.flags, EXTERNAL, r.flag(i));
           break;
         case DW_AT.declaration:
-          sp.declaration = r.flag(i);
+          sp.flags = withFlag(sp.flags, DECLARATION, r.flag(i));
           break;
         case DW_AT.inline:
           // Whatever its value (GCC writes DW_INL_declared_not_inlined on C++ constructors), DW_AT_inline
           // marks an abstract instance root: the code, if any, is in concrete instances and inlined copies.
-          sp.inline = true;
+          sp.flags |= INLINE;
           break;
         case DW_AT.type:
           sp.returns = this.types.typeRef(r, i);
-          sp.hasType = true;
+          sp.flags |= HAS_TYPE;
           break;
         case DW_AT.prototyped:
-          sp.prototyped = r.flag(i);
+          sp.flags = withFlag(sp.flags, PROTOTYPED, r.flag(i));
           break;
         case DW_AT.low_pc:
           if (r.isAddress(i)) {
@@ -168,8 +283,8 @@ export class SubprogramCollector {
           break;
         case DW_AT.ranges:
           if (sp.lowPc === undefined) {
-            const first = this.ranges.firstRange(r, i);
-            if (first) {
+            const first = this.range;
+            if (this.ranges.firstRange(r, i, first)) {
               sp.lowPc = first.start;
               sp.section = first.section;
             }
@@ -192,11 +307,17 @@ export class SubprogramCollector {
     if (highIndex >= 0) {
       // DWARF 4+ writes high_pc as a length from low_pc (a constant form); DWARF 2/3 as an address.
       if (r.isAddress(highIndex)) sp.highPc = r.address(highIndex);
-      else if (sp.lowPc !== undefined && r.isConstant(highIndex))
-        sp.highPc = sp.lowPc + BigInt(r.udata(highIndex));
+      else if (sp.lowPc !== undefined && r.isConstant(highIndex)) {
+        const length = r.udata(highIndex);
+        // In numbers while exact (always, in practice): one BigInt instead of two, and a shared one for the
+        // small values of function-per-section objects.
+        const low = sp.lowPc <= 0x1f_ffff_ffff_ffffn ? Number(sp.lowPc) : -1;
+        const high = low + length;
+        sp.highPc = low >= 0 && high <= Number.MAX_SAFE_INTEGER ? toBigInt(high) : sp.lowPc + BigInt(length);
+      }
     }
     this.subprograms.push(sp);
-    this.byKey.set(sp.key, sp);
+    this.byKey.add(sp.key, sp);
     return sp;
   }
 
@@ -204,8 +325,8 @@ export class SubprogramCollector {
   onParam(r: DieReader, sp: RawSubprogram): void {
     const p = this.readParam(r);
     if (sp.params.length >= MAX_PER_SUBPROGRAM) r.sec.fail("limit-exceeded", "too many parameters", r.offset);
-    sp.params.push(p);
-    this.paramByKey.set(this.base + r.offset, p);
+    sp.params = append(sp.params, p);
+    this.paramByKey.add(this.base + r.offset, p);
   }
 
   private readParam(r: DieReader): RawParam {
@@ -247,7 +368,7 @@ export class SubprogramCollector {
     }
     if (sp.inlined.length >= MAX_PER_SUBPROGRAM)
       r.sec.fail("limit-exceeded", "too many inlined calls", r.offset);
-    sp.inlined.push({ origin, file, line });
+    sp.inlined = append(sp.inlined, { origin, file, line });
   }
 
   /**
@@ -261,16 +382,14 @@ export class SubprogramCollector {
       name: undefined,
       linkageName: undefined,
       type: NONE,
-      external: false,
-      declaration: false,
-      scope: scope?.key ?? NONE,
+      flags: listed ? LISTED : 0,
+      scope,
       address: undefined,
       section: -1,
       spec: NONE,
       origin: NONE,
       file: undefined,
       line: 0,
-      listed,
     };
     const attrs = r.attrs;
     for (let i = 0; i < r.count; i++) {
@@ -286,10 +405,10 @@ export class SubprogramCollector {
           v.type = this.types.typeRef(r, i);
           break;
         case DW_AT.external:
-          v.external = r.flag(i);
+          v.flags = withFlag(v.flags, EXTERNAL, r.flag(i));
           break;
         case DW_AT.declaration:
-          v.declaration = r.flag(i);
+          v.flags = withFlag(v.flags, DECLARATION, r.flag(i));
           break;
         case DW_AT.specification:
           v.spec = this.ref(r, i);
@@ -313,12 +432,12 @@ export class SubprogramCollector {
       if (scope.locals.length >= MAX_PER_SUBPROGRAM)
         r.sec.fail("limit-exceeded", "too many local variables", r.offset);
       const p: RawParam = { name: v.name, type: v.type, origin: v.origin };
-      scope.locals.push(p);
-      this.paramByKey.set(v.key, p);
+      scope.locals = append(scope.locals, p);
+      this.paramByKey.add(v.key, p);
       return;
     }
     this.variables.push(v);
-    this.varByKey.set(v.key, v);
+    this.varByKey.add(v.key, v);
   }
 
   /** Reads a fixed address out of a location expression: DW_OP_addr, DW_OP_addrx, or a TLS offset. */
@@ -361,19 +480,25 @@ export class SubprogramCollector {
   onVariadic(sp: RawSubprogram): void {
     // In an unprototyped C function, DW_TAG_unspecified_parameters means "unknown", not `...`. C++ functions
     // are always prototyped but DWARF omits the attribute for them.
-    sp.variadic = sp.prototyped || this.cxx;
+    sp.flags = withFlag(sp.flags, VARIADIC, (sp.flags & PROTOTYPED) !== 0 || this.cxx);
   }
 
   /** True while reading a C++ unit (set per unit by the walker). */
   cxx = false;
 
   private checkRef(key: DieKey, from: DieKey): void {
-    if (!Number.isNaN(key) && !this.lookup.isDie(key)) {
+    if (key >= 0 && !this.lookup.isDie(key)) {
       this.lookup.fail(
         from,
         `DIE ${this.lookup.hex(from)} refers to ${this.lookup.hex(key)}, which is not the start of a DIE`,
       );
     }
+  }
+
+  /** The public id of a raw subprogram, made once however many things refer to it. */
+  private idOf(sp: RawSubprogram): string {
+    sp.id ??= this.lookup.idOf(sp.key);
+    return sp.id;
   }
 
   /** Merges abstract origins and specifications into the public subprograms and variables. */
@@ -382,50 +507,55 @@ export class SubprogramCollector {
     // Declarations that a later DIE completes (DW_AT_specification) are not listed on their own.
     const completed = new Set<DieKey>();
     // Every reference must name a DIE, and no chain of them may loop, whether or not the DIE is listed.
-    for (const sp of this.subprograms) {
+    for (let k = 0; k < this.subprograms.length; k++) {
+      const sp = this.subprograms[k]!;
       this.checkRef(sp.origin, sp.key);
       this.checkRef(sp.spec, sp.key);
-      if (!Number.isNaN(sp.spec)) completed.add(sp.spec);
-      if (!Number.isNaN(sp.origin) || !Number.isNaN(sp.spec)) this.chain(sp);
+      if (sp.spec >= 0) completed.add(sp.spec);
+      if (sp.origin >= 0 || sp.spec >= 0) this.chain(sp);
     }
-    for (const v of this.variables) {
+    for (let k = 0; k < this.variables.length; k++) {
+      const v = this.variables[k]!;
       this.checkRef(v.origin, v.key);
       this.checkRef(v.spec, v.key);
-      if (!Number.isNaN(v.spec)) completed.add(v.spec);
-      if (!Number.isNaN(v.origin) || !Number.isNaN(v.spec)) this.varChain(v);
+      if (v.spec >= 0) completed.add(v.spec);
+      if (v.origin >= 0 || v.spec >= 0) this.varChain(v);
     }
     // Abstract instances that have a concrete copy (out of line, or a C++ constructor variant) are listed
     // through that copy.
     const concrete = new Set<DieKey>();
-    for (const sp of this.subprograms) if (!Number.isNaN(sp.origin)) concrete.add(sp.origin);
+    for (let k = 0; k < this.subprograms.length; k++) {
+      const origin = this.subprograms[k]!.origin;
+      if (origin >= 0) concrete.add(origin);
+    }
 
     // Output objects are literals with every field present (undefined when absent), so they share one shape.
     const subprograms: Subprogram[] = [];
-    for (const sp of this.subprograms) {
-      if (!sp.listed || completed.has(sp.key)) continue;
+    for (let k = 0; k < this.subprograms.length; k++) {
+      const sp = this.subprograms[k]!;
+      if ((sp.flags & LISTED) === 0 || completed.has(sp.key)) continue;
       // An abstract instance (with DW_AT_inline, or a C++ constructor's out-of-class DIE without it) whose
       // code exists as a concrete instance is listed through that instance.
       if (sp.lowPc === undefined && concrete.has(sp.key)) continue;
       let name = sp.name;
       let linkageName = sp.linkageName;
-      let external = sp.external;
-      let inline = sp.inline;
-      let variadic = sp.variadic;
-      let typed: RawSubprogram | undefined = sp.hasType ? sp : undefined;
+      // EXTERNAL, INLINE and VARIADIC of the subprogram or anything along its chain.
+      let inherited = sp.flags;
+      let typed: RawSubprogram | undefined = sp.flags & HAS_TYPE ? sp : undefined;
       let withFile: RawSubprogram | undefined = sp.file !== undefined ? sp : undefined;
       let withParams = sp;
-      if (!Number.isNaN(sp.origin) || !Number.isNaN(sp.spec)) {
-        const chain = this.chain(sp);
+      if (sp.origin >= 0 || sp.spec >= 0) {
+        const n = this.chain(sp);
+        const chain = this.chainItems;
         // Parameters: an out-of-line copy of an inline function may drop optimised-away parameters, so the
         // declared list comes from the abstract instance when there is one.
-        let paramsFound = Number.isNaN(sp.origin);
-        for (const c of chain) {
+        let paramsFound = sp.origin < 0;
+        for (let j = 0; j < n; j++) {
+          const c = chain[j]!;
           name ??= c.name;
           linkageName ??= c.linkageName;
-          external ||= c.external;
-          inline ||= c.inline;
-          variadic ||= c.variadic;
-          if (typed === undefined && c.hasType) typed = c;
+          inherited |= c.flags & (EXTERNAL | INLINE | VARIADIC);
+          if (typed === undefined && c.flags & HAS_TYPE) typed = c;
           if (withFile === undefined && c.file !== undefined) withFile = c;
           if (!paramsFound && c !== sp && c.params.length > 0) {
             withParams = c;
@@ -433,22 +563,20 @@ export class SubprogramCollector {
           }
         }
       }
-      const params: Parameter[] = new Array(withParams.params.length);
-      for (let i = 0; i < params.length; i++) params[i] = this.param(withParams.params[i]!, sp.key);
-      const locals: Parameter[] = new Array(sp.locals.length);
-      for (let i = 0; i < locals.length; i++) locals[i] = this.param(sp.locals[i]!, sp.key);
-      const inlined: InlinedCall[] = new Array(sp.inlined.length);
-      for (let i = 0; i < inlined.length; i++) inlined[i] = this.inlinedCall(sp.inlined[i]!, sp.key);
+      // In this order: resolving a type reference may fail or add a placeholder type.
+      const params = this.params(withParams.params, sp.key);
+      const locals = this.params(sp.locals, sp.key);
+      const inlined = this.inlinedCalls(sp.inlined, sp.key);
       const out: Mutable<Subprogram> = {
-        id: this.lookup.idOf(sp.key),
+        id: this.idOf(sp),
         name: name ?? "",
         linkageName,
-        external,
-        declaration: sp.declaration,
-        inline: sp.lowPc === undefined && inline,
+        external: (inherited & EXTERNAL) !== 0,
+        declaration: (sp.flags & DECLARATION) !== 0,
+        inline: sp.lowPc === undefined && (inherited & INLINE) !== 0,
         returns: typed ? types.idOf(typed.returns, typed.key) : undefined,
         params,
-        variadic,
+        variadic: (inherited & VARIADIC) !== 0,
         locals,
         section: sp.lowPc !== undefined && sp.section >= 0 ? sp.section : undefined,
         lowPc: sp.lowPc,
@@ -462,19 +590,23 @@ export class SubprogramCollector {
     }
 
     const variables: Variable[] = [];
-    for (const v of this.variables) {
-      if (!v.listed || completed.has(v.key)) continue;
+    for (let k = 0; k < this.variables.length; k++) {
+      const v = this.variables[k]!;
+      if ((v.flags & LISTED) === 0 || completed.has(v.key)) continue;
       let name = v.name;
       let linkageName = v.linkageName;
-      let external = v.external;
-      let typed: RawVariable | undefined = Number.isNaN(v.type) ? undefined : v;
+      let external = (v.flags & EXTERNAL) !== 0;
+      let typed: RawVariable | undefined = v.type < 0 ? undefined : v;
       let withFile: RawVariable | undefined = v.file !== undefined ? v : undefined;
-      if (!Number.isNaN(v.origin) || !Number.isNaN(v.spec)) {
-        for (const c of this.varChain(v)) {
+      if (v.origin >= 0 || v.spec >= 0) {
+        const n = this.varChain(v);
+        const chain = this.varChainItems;
+        for (let j = 0; j < n; j++) {
+          const c = chain[j]!;
           name ??= c.name;
           linkageName ??= c.linkageName;
-          external ||= c.external;
-          if (typed === undefined && !Number.isNaN(c.type)) typed = c;
+          external ||= (c.flags & EXTERNAL) !== 0;
+          if (typed === undefined && c.type >= 0) typed = c;
           if (withFile === undefined && c.file !== undefined) withFile = c;
         }
       }
@@ -484,8 +616,8 @@ export class SubprogramCollector {
         linkageName,
         type: typed ? types.idOf(typed.type, typed.key) : undefined,
         external,
-        declaration: v.declaration,
-        scope: Number.isNaN(v.scope) ? undefined : this.lookup.idOf(v.scope),
+        declaration: (v.flags & DECLARATION) !== 0,
+        scope: v.scope === undefined ? undefined : this.idOf(v.scope),
         section: v.address !== undefined && v.section >= 0 ? v.section : undefined,
         address: v.address,
         file: withFile?.file,
@@ -497,100 +629,228 @@ export class SubprogramCollector {
     return { subprograms, variables };
   }
 
-  /** The subprogram and everything it inherits from (abstract origin, specification), breadth first. */
-  private chain(sp: RawSubprogram): RawSubprogram[] {
-    const out: RawSubprogram[] = [sp];
-    for (let k = 0; k < out.length; k++) {
+  /** What `chain` and `varChain` find, read before the next call (at most MAX_CHAIN entries). */
+  private readonly chainItems: RawSubprogram[] = [];
+  private readonly varChainItems: RawVariable[] = [];
+
+  /**
+   * The subprogram and everything it inherits from (abstract origin, specification), breadth first, into
+   * `chainItems`; returns how many. A count rather than a new array or `length = 0`, which drops the
+   * array's storage: this runs for every concrete instance, twice.
+   */
+  private chain(sp: RawSubprogram): number {
+    const out = this.chainItems;
+    out[0] = sp;
+    let n = 1;
+    for (let k = 0; k < n; k++) {
       const c = out[k]!;
-      for (const ref of [c.origin, c.spec]) {
-        if (Number.isNaN(ref)) continue;
-        const t = this.byKey.get(ref);
-        if (!t) continue; // refers to something that is not a subprogram: nothing to inherit
-        if (out.includes(t)) {
-          this.lookup.fail(
-            sp.key,
-            `DW_AT_abstract_origin/DW_AT_specification of DIE ${this.lookup.hex(sp.key)} form a cycle`,
-            "dwarf-cycle",
-          );
-        }
-        if (out.length >= MAX_CHAIN) {
-          this.lookup.fail(
-            sp.key,
-            `DW_AT_abstract_origin/DW_AT_specification chain of DIE ${this.lookup.hex(sp.key)} is too long`,
-            "dwarf-cycle",
-          );
-        }
-        out.push(t);
-      }
+      n = this.link(sp, n, c.origin);
+      n = this.link(sp, n, c.spec);
     }
-    return out;
+    return n;
   }
 
-  private varChain(v: RawVariable): RawVariable[] {
-    const out: RawVariable[] = [v];
-    for (let k = 0; k < out.length; k++) {
-      const c = out[k]!;
-      for (const ref of [c.spec, c.origin]) {
-        if (Number.isNaN(ref)) continue;
-        const t = this.varByKey.get(ref);
-        if (!t) continue;
-        if (out.includes(t)) {
-          this.lookup.fail(
-            v.key,
-            `DW_AT_specification of variable DIE ${this.lookup.hex(v.key)} forms a cycle`,
-            "dwarf-cycle",
-          );
-        }
-        if (out.length >= MAX_CHAIN) {
-          this.lookup.fail(
-            v.key,
-            `DW_AT_specification chain of DIE ${this.lookup.hex(v.key)} is too long`,
-            "dwarf-cycle",
-          );
-        }
-        out.push(t);
+  /**
+   * Appends the subprogram `ref` names to `sp`'s chain of `n` so far, refusing a cycle and a chain too long;
+   * returns the new count.
+   */
+  private link(sp: RawSubprogram, n: number, ref: DieKey): number {
+    if (ref < 0) return n;
+    const t = this.byKey.get(ref);
+    if (!t) return n; // refers to something that is not a subprogram: nothing to inherit
+    const out = this.chainItems;
+    for (let i = 0; i < n; i++) {
+      if (out[i] === t) {
+        this.lookup.fail(
+          sp.key,
+          `DW_AT_abstract_origin/DW_AT_specification of DIE ${this.lookup.hex(sp.key)} form a cycle`,
+          "dwarf-cycle",
+        );
       }
     }
-    return out;
+    if (n >= MAX_CHAIN) {
+      this.lookup.fail(
+        sp.key,
+        `DW_AT_abstract_origin/DW_AT_specification chain of DIE ${this.lookup.hex(sp.key)} is too long`,
+        "dwarf-cycle",
+      );
+    }
+    out[n] = t;
+    return n + 1;
   }
+
+  /** Like `chain`, for variables (into `varChainItems`). */
+  private varChain(v: RawVariable): number {
+    const out = this.varChainItems;
+    out[0] = v;
+    let n = 1;
+    for (let k = 0; k < n; k++) {
+      const c = out[k]!;
+      n = this.varLink(v, n, c.spec);
+      n = this.varLink(v, n, c.origin);
+    }
+    return n;
+  }
+
+  private varLink(v: RawVariable, n: number, ref: DieKey): number {
+    if (ref < 0) return n;
+    const t = this.varByKey.get(ref);
+    if (!t) return n;
+    const out = this.varChainItems;
+    for (let i = 0; i < n; i++) {
+      if (out[i] === t) {
+        this.lookup.fail(
+          v.key,
+          `DW_AT_specification of variable DIE ${this.lookup.hex(v.key)} forms a cycle`,
+          "dwarf-cycle",
+        );
+      }
+    }
+    if (n >= MAX_CHAIN) {
+      this.lookup.fail(
+        v.key,
+        `DW_AT_specification chain of DIE ${this.lookup.hex(v.key)} is too long`,
+        "dwarf-cycle",
+      );
+    }
+    out[n] = t;
+    return n + 1;
+  }
+
+  /**
+   * Short lists of parameters or locals made so far, as a trie on their (shared) entries: functions of one
+   * signature (`(struct ctx *ctx)`) get one list. Longer lists seldom repeat, and a trie over them would cost
+   * more while reading than sharing them saves. Shared lists are frozen.
+   */
+  private readonly lists: ListNode = { list: undefined, next: undefined };
+
+  /** The public list of raw parameters or locals (the shared empty list for none). */
+  private params(raw: readonly RawParam[], from: DieKey): readonly Parameter[] {
+    const n = raw.length;
+    if (n === 0) return EMPTY;
+    if (n > MAX_SHARED_LIST) {
+      const out: Parameter[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = this.param(raw[i]!, from);
+      return out;
+    }
+    const p0 = this.param(raw[0]!, from);
+    let node = childOf(this.lists, p0);
+    if (n === 1) {
+      node.list ??= Object.freeze([p0]);
+      return node.list;
+    }
+    const p1 = this.param(raw[1]!, from);
+    node = childOf(node, p1);
+    node.list ??= Object.freeze([p0, p1]);
+    return node.list;
+  }
+
+  /**
+   * Parameters and locals by type index and name, shared: the same few (`ctx` of type `struct ctx *`) recur
+   * across thousands of functions. Per type index, the first one alone, or a map by name once a second name
+   * comes; type index -1 stands for no type.
+   */
+  private readonly sharedParams = new Map<number, Parameter | Map<string, Parameter>>();
 
   /** A parameter or local with the name and type of its abstract origin filled in. */
   private param(p: RawParam, from: DieKey): Parameter {
     let name = p.name;
     let type = p.type;
     let cur: RawParam | undefined = p;
-    for (
-      let hops = 0;
-      cur && !Number.isNaN(cur.origin) && (name === undefined || Number.isNaN(type));
-      hops++
-    ) {
+    for (let hops = 0; cur && cur.origin >= 0 && (name === undefined || type < 0); hops++) {
       if (hops >= MAX_CHAIN) break;
       cur = this.paramByKey.get(cur.origin);
       if (!cur) break;
       name ??= cur.name;
-      if (Number.isNaN(type)) type = cur.type;
+      if (type < 0) type = cur.type;
     }
-    return { name: name ?? "", type: this.types.idOf(type, from) };
+    const n = name ?? "";
+    const ti = this.types.indexOf(type, from);
+    const shared = this.sharedParams.get(ti);
+    if (shared === undefined) {
+      const q: Parameter = { name: n, type: ti < 0 ? undefined : this.types.idAt(ti) };
+      this.sharedParams.set(ti, q);
+      return q;
+    }
+    if (shared instanceof Map) {
+      const hit = shared.get(n);
+      if (hit !== undefined) return hit;
+      const q: Parameter = { name: n, type: ti < 0 ? undefined : this.types.idAt(ti) };
+      shared.set(n, q);
+      return q;
+    }
+    if (shared.name === n) return shared;
+    const q: Parameter = { name: n, type: shared.type };
+    this.sharedParams.set(
+      ti,
+      new Map([
+        [shared.name, shared],
+        [n, q],
+      ]),
+    );
+    return q;
+  }
+
+  /**
+   * Inlined calls already made, by callee key: one function inlined into another that is itself inlined in
+   * many places leaves a copy of the same call (callee, file, line) in each of them.
+   */
+  private readonly sharedCalls = new Map<DieKey, InlinedCall[]>();
+
+  private inlinedCalls(raw: readonly RawInlined[], from: DieKey): readonly InlinedCall[] {
+    if (raw.length === 0) return EMPTY;
+    const out: InlinedCall[] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = this.inlinedCall(raw[i]!, from);
+    return out;
   }
 
   private inlinedCall(c: RawInlined, from: DieKey): InlinedCall {
     let callee = "";
     let calleeId: string | undefined;
-    if (!Number.isNaN(c.origin)) {
+    let sp: RawSubprogram | undefined;
+    if (c.origin >= 0) {
       this.checkRef(c.origin, from);
-      const sp = this.byKey.get(c.origin);
+      sp = this.byKey.get(c.origin);
       if (sp) {
-        callee = sp.name ?? this.chain(sp).find((x) => x.name !== undefined)?.name ?? "";
-        calleeId = this.lookup.idOf(c.origin);
+        callee = sp.name ?? this.chainName(sp);
+        calleeId = this.idOf(sp);
       }
     }
-    return { callee, calleeId, file: c.file, line: c.line > 0 ? c.line : undefined };
+    const line = c.line > 0 ? c.line : undefined;
+    if (sp === undefined) return { callee, calleeId, file: c.file, line };
+    // Equal calls share one object (the model is read-only); the fields of a shared call are its own.
+    let list = this.sharedCalls.get(sp.key);
+    if (list === undefined) {
+      list = [];
+      this.sharedCalls.set(sp.key, list);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if (x.file === c.file && x.line === line && x.callee === callee) return x;
+    }
+    const made: InlinedCall = { callee, calleeId, file: c.file, line };
+    if (list.length < MAX_SHARED_CALLS) list.push(made);
+    return made;
+  }
+
+  /** The first name along a subprogram's chain, or "". */
+  private chainName(sp: RawSubprogram): string {
+    const n = this.chain(sp);
+    const chain = this.chainItems;
+    for (let i = 0; i < n; i++) {
+      const name = chain[i]!.name;
+      if (name !== undefined) return name;
+    }
+    return "";
   }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Reads the start of the first range of a DW_AT_ranges list (DWARF 2-4 `.debug_ranges`, DWARF 5 `.debug_rnglists`). */
+/**
+ * Reads the start of the first range of a DW_AT_ranges list (DWARF 2-4 `.debug_ranges`, DWARF 5
+ * `.debug_rnglists`) into `out`; false when the list has none.
+ */
 export function firstRangeStart(
   r: DieReader,
   i: number,
@@ -598,28 +858,31 @@ export function firstRangeStart(
   rnglists: DebugSection,
   unitLowPc: bigint,
   rnglistsBase: number,
-): { start: bigint; section: number } | undefined {
+  out: RangeStart,
+): boolean {
   const u = r.unit;
   const as = u.addressSize;
   if (u.version < 5) {
-    if (r.form(i) !== DW_FORM.sec_offset && !r.isConstant(i)) return undefined;
+    if (r.form(i) !== DW_FORM.sec_offset && !r.isConstant(i)) return false;
     let at = r.udata(i);
     let base = unitLowPc;
+    const max = as === 8 ? 0xffffffffffffffffn : (1n << BigInt(as * 8)) - 1n;
     for (let k = 0; k < 1_000_000; k++, at += 2 * as) {
-      if (at + 2 * as > ranges.length) return undefined;
+      if (at + 2 * as > ranges.length) return false;
       const startRaw = ranges.address(at, as);
       const section = ranges.lastSection;
       const end = ranges.address(at + as, as);
-      if (startRaw === 0n && end === 0n && section < 0) return undefined;
-      const max = as === 8 ? 0xffffffffffffffffn : (1n << BigInt(as * 8)) - 1n;
+      if (startRaw === 0n && end === 0n && section < 0) return false;
       if (startRaw === max) {
         base = end;
         continue;
       }
       if (startRaw === end && section < 0) continue; // empty range
-      return { start: section >= 0 ? startRaw : base + startRaw, section };
+      out.start = section >= 0 ? startRaw : base + startRaw;
+      out.section = section;
+      return true;
     }
-    return undefined;
+    return false;
   }
   let at: number;
   if (r.form(i) === DW_FORM.rnglistx) {
@@ -633,23 +896,23 @@ export function firstRangeStart(
   }
   let base = unitLowPc;
   let baseSection = -1;
+  const uleb = (): number => {
+    let v = 0;
+    let mul = 1;
+    for (let n = 0; n < 10; n++) {
+      const byte = rnglists.u8(at++);
+      v += (byte & 0x7f) * mul;
+      mul *= 128;
+      if (byte < 0x80) return v;
+    }
+    return rnglists.fail("bad-dwarf", "LEB128 value longer than 10 bytes", at);
+  };
   for (let k = 0; k < 1_000_000; k++) {
-    if (at >= rnglists.length) return undefined;
+    if (at >= rnglists.length) return false;
     const kind = rnglists.u8(at++);
-    const uleb = (): number => {
-      let v = 0;
-      let mul = 1;
-      for (let n = 0; n < 10; n++) {
-        const byte = rnglists.u8(at++);
-        v += (byte & 0x7f) * mul;
-        mul *= 128;
-        if (byte < 0x80) return v;
-      }
-      return rnglists.fail("bad-dwarf", "LEB128 value longer than 10 bytes", at);
-    };
     switch (kind) {
       case 0: // DW_RLE_end_of_list
-        return undefined;
+        return false;
       case 1: // base_addressx
         base = r.addrx(uleb(), at);
         baseSection = r.addrSection;
@@ -657,14 +920,17 @@ export function firstRangeStart(
       case 2: // startx_endx
       case 3: {
         // startx_length
-        const start = r.addrx(uleb(), at);
-        return { start, section: r.addrSection };
+        out.start = r.addrx(uleb(), at);
+        out.section = r.addrSection;
+        return true;
       }
       case 4: {
         // offset_pair
         const s = uleb();
         uleb();
-        return { start: base + BigInt(s), section: baseSection };
+        out.start = base + BigInt(s);
+        out.section = baseSection;
+        return true;
       }
       case 5: // base_address
         base = rnglists.address(at, as);
@@ -674,12 +940,13 @@ export function firstRangeStart(
       case 6: // start_end
       case 7: {
         // start_length
-        const start = rnglists.address(at, as);
-        return { start, section: rnglists.lastSection };
+        out.start = rnglists.address(at, as);
+        out.section = rnglists.lastSection;
+        return true;
       }
       default:
         return rnglists.fail("bad-dwarf", `unknown range list entry kind ${kind}`, at - 1);
     }
   }
-  return undefined;
+  return false;
 }

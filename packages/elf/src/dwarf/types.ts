@@ -12,8 +12,9 @@ import type { DwarfType, Enumerator, Member, Subrange, TypeId, TypeKind } from "
  *
  * Nothing follows a reference while reading, so forward references and self-reference through pointers cost
  * nothing. References are kept as numeric DIE keys (section base + offset) in typed arrays during the walk; the
- * public string ids are attached once, at the end. The walk allocates only what the model keeps: one object per
- * type, member and enumerator, and their names.
+ * public string ids are attached once, at the end. The walk allocates little beyond what the model keeps: one
+ * object per type, and the names. Members and enumerators are made by `finish()`, which also shares what
+ * repeats (the model is read-only): subranges, enumerators, and lists of them.
  */
 
 /** A DIE's key: its offset plus the base of its info section in one numeric space (see `DieLookup.base`). */
@@ -48,6 +49,7 @@ export interface TypeRecord {
 
 /** Shared empty list for aggregates and enums without children (replaced when the first child arrives). */
 const EMPTY: Member[] = Object.freeze([]) as unknown as Member[];
+const EMPTY_DIMENSIONS: Subrange[] = EMPTY as unknown as Subrange[];
 
 /**
  * A new type record for `kind`. Object literals rather than classes: V8 tracks the allocation site of a
@@ -88,7 +90,7 @@ function newRecord(
         underlying: undefined,
       };
     case "array":
-      return { id, name, kind, size, declaration, file, line, element: "", dimensions: [] };
+      return { id, name, kind, size, declaration, file, line, element: "", dimensions: EMPTY_DIMENSIONS };
     case "function":
       return {
         id,
@@ -172,6 +174,9 @@ const NON_TYPE_TAGS = new Set<number>([
   DW_TAG.GNU_call_site_parameter,
   DW_TAG.unspecified_parameters,
 ]);
+
+/** Different enumerators of one name, or lists of one first enumerator, compared when sharing them. */
+const MAX_SHARED_VALUES = 8;
 
 /** Children (members, enumerators, dimensions, parameters) per type beyond which the input is refused. */
 const MAX_CHILDREN = 1_000_000;
@@ -267,9 +272,13 @@ export class TypeCollector {
   private readonly chain = new NumVec();
   /** Per type: the enum's underlying type, or the type unit type a DW_AT_signature stub stands for; or NaN. */
   private readonly aux = new NumVec();
-  private readonly isAlias: boolean[] = [];
+  /**
+   * Per type: 1 for a DW_AT_signature stub (standing for `aux`), else 0. Typed vectors, like `children`:
+   * no heap array to regrow.
+   */
+  private readonly isAlias = new NumVec();
   private readonly die = new NumVec();
-  private readonly children: number[] = [];
+  private readonly children = new NumVec();
   /** Function types' parameter keys, by type index. */
   private readonly paramKeys = new Map<number, number[]>();
 
@@ -281,7 +290,9 @@ export class TypeCollector {
    */
   private mData: Float64Array;
 
-  private readonly enumerators: Enumerator[] = [];
+  /** Each enumerator's name and raw value; the published objects are made (and shared) by `finish()`. */
+  private readonly eName: string[] = [];
+  private readonly eValue: bigint[] = [];
   private readonly eOwner = new NumVec();
   /** Width in bytes when the value came from DW_FORM_data1..8 (sign decided by the enum's type), else 0. */
   private readonly eWidth = new NumVec();
@@ -375,7 +386,7 @@ export class TypeCollector {
     this.list.push(t);
     this.chain.push(NONE);
     this.aux.push(NONE);
-    this.isAlias.push(false);
+    this.isAlias.push(0);
     this.die.push(key);
     this.children.push(0);
     return at;
@@ -518,13 +529,13 @@ export class TypeCollector {
       case "class":
         if (!Number.isNaN(this.signature)) {
           this.aux.a[at] = this.signature;
-          this.isAlias[at] = true;
+          this.isAlias.a[at] = 1;
         }
         break;
       case "enum":
         if (!Number.isNaN(this.signature)) {
           this.aux.a[at] = this.signature;
-          this.isAlias[at] = true;
+          this.isAlias.a[at] = 1;
         } else {
           this.aux.a[at] = this.target;
         }
@@ -547,7 +558,7 @@ export class TypeCollector {
   }
 
   private countChild(owner: number, r: DieReader): void {
-    const n = ++this.children[owner]!;
+    const n = ++this.children.a[owner]!;
     if (n > MAX_CHILDREN)
       r.sec.fail("limit-exceeded", `type has more than ${MAX_CHILDREN} children`, r.offset);
   }
@@ -639,7 +650,8 @@ export class TypeCollector {
       }
     }
     this.countChild(owner, r);
-    this.enumerators.push({ name, value });
+    this.eName.push(name);
+    this.eValue.push(value);
     this.eOwner.push(owner);
     this.eWidth.push(width);
   }
@@ -681,7 +693,39 @@ export class TypeCollector {
       );
     }
     this.countChild(owner, r);
-    this.list[owner]!.dimensions?.push(count === undefined ? {} : { count });
+    const t = this.list[owner]!;
+    const d = this.subrange(count);
+    if (t.dimensions === undefined) return;
+    if (t.dimensions === EMPTY_DIMENSIONS) t.dimensions = [d];
+    else t.dimensions.push(d);
+  }
+
+  /**
+   * Subranges by count, shared (the model is read-only): a file has a few array lengths and many arrays.
+   * NaN keys the one without a count.
+   */
+  private readonly subranges = new Map<number, Subrange>();
+
+  /** Lists of one (shared) subrange, shared and frozen: most arrays have one dimension of a common length. */
+  private readonly oneDimensions = new Map<Subrange, Subrange[]>();
+
+  private oneDimension(d: Subrange): Subrange[] {
+    let list = this.oneDimensions.get(d);
+    if (list === undefined) {
+      list = Object.freeze([d]) as Subrange[];
+      this.oneDimensions.set(d, list);
+    }
+    return list;
+  }
+
+  private subrange(count: number | undefined): Subrange {
+    const key = count ?? Number.NaN;
+    let d = this.subranges.get(key);
+    if (d === undefined) {
+      d = count === undefined ? {} : { count };
+      this.subranges.set(key, d);
+    }
+    return d;
   }
 
   /** DW_TAG_formal_parameter / DW_TAG_unspecified_parameters inside a subroutine type. */
@@ -739,7 +783,7 @@ export class TypeCollector {
       if (this.next.length > 0) this.grow();
     }
     // DW_AT_signature stubs stand for their type unit's type (stubs never chain; bound the walk anyway).
-    for (let hops = 0; this.isAlias[i] && hops < 8; hops++) {
+    for (let hops = 0; this.isAlias.a[i] === 1 && hops < 8; hops++) {
       const to = this.indexOfKey(this.aux.a[i]!);
       if (to < 0) break;
       i = to;
@@ -751,6 +795,15 @@ export class TypeCollector {
   idOf(key: DieKey, from: DieKey): TypeId | undefined {
     if (Number.isNaN(key)) return undefined;
     return this.list[this.resolve(key, from)]!.id;
+  }
+
+  /** Like `idOf`, but the index of the type (for `idAt`); -1 for no type (a negative key or NaN). */
+  indexOf(key: DieKey, from: DieKey): number {
+    return key >= 0 ? this.resolve(key, from) : -1;
+  }
+
+  idAt(index: number): TypeId {
+    return this.list[index]!.id;
   }
 
   private offsetIn(key: DieKey): string {
@@ -829,18 +882,20 @@ export class TypeCollector {
     const sizes = this.sizes;
     const next = this.next;
     const state = new Uint8Array(n); // 0 unknown, 1 computed
+    // The chain being walked: path[0..top). A count, not `path.length = 0`, which would drop the array's
+    // storage and allocate it anew for each of a hundred thousand chains.
     const path: number[] = [];
     for (let s = 0; s < n; s++) {
       if (state[s]) continue;
-      path.length = 0;
+      let top = 0;
       let v = s;
       while (v >= 0 && !state[v]) {
-        path.push(v);
+        path[top++] = v;
         const t = this.list[v]!;
         if (this.hasOwnSize(t)) break;
         v = next[v]!;
       }
-      for (let k = path.length - 1; k >= 0; k--) {
+      for (let k = top - 1; k >= 0; k--) {
         const u = path[k]!;
         const t = this.list[u]!;
         if (this.hasOwnSize(t)) sizes[u] = t.size ?? Number.NaN;
@@ -902,12 +957,16 @@ export class TypeCollector {
         else if (t.kind === "function") t.returns = id;
         else t.target = id;
       }
-      if (t.kind === "enum" && !this.isAlias[i]) {
+      if (t.kind === "enum" && this.isAlias.a[i] !== 1) {
         const k = this.aux.a[i]!;
         if (!Number.isNaN(k)) t.underlying = this.list[this.resolve(k, this.die.a[i]!)]!.id;
       }
+      if (t.kind === "array" && t.dimensions!.length === 1)
+        t.dimensions = this.oneDimension(t.dimensions![0]!);
       const params = this.paramKeys.get(i);
-      if (params) t.params = params.map((k) => this.list[this.resolve(k, this.die.a[i]!)]!.id);
+      // Without parameters the type keeps the shared empty list it was made with.
+      if (params && params.length > 0)
+        t.params = params.map((k) => this.list[this.resolve(k, this.die.a[i]!)]!.id);
     }
   }
 
@@ -973,7 +1032,7 @@ export class TypeCollector {
       if (flags & 2) (m as { artificial?: boolean }).artificial = true;
       let list = owner.members!;
       if (list === EMPTY) {
-        list = new Array<Member>(this.children[oi]!);
+        list = new Array<Member>(this.children.a[oi]!);
         owner.members = list;
       }
       list[fill[oi]!++] = m;
@@ -984,17 +1043,65 @@ export class TypeCollector {
     }
   }
 
+  /**
+   * Makes the enumerators, and shares what repeats (the model is read-only): every unit that includes a
+   * header has its own copy of the header's enums, equal enumerator for enumerator, so equal enumerators are
+   * one object and equal lists one (frozen) array.
+   */
   private finishEnumerators(): void {
-    for (let k = 0; k < this.enumerators.length; k++) {
-      const e = this.enumerators[k]!;
+    const byName = new Map<string, Enumerator | Enumerator[]>();
+    const enumerator = (name: string, value: bigint): Enumerator => {
+      const hit = byName.get(name);
+      if (hit === undefined) {
+        const e: Enumerator = { name, value };
+        byName.set(name, e);
+        return e;
+      }
+      if (Array.isArray(hit)) {
+        for (let i = 0; i < hit.length; i++) if (hit[i]!.value === value) return hit[i]!;
+        const e: Enumerator = { name, value };
+        if (hit.length < MAX_SHARED_VALUES) hit.push(e);
+        return e;
+      }
+      if (hit.value === value) return hit;
+      const e: Enumerator = { name, value };
+      byName.set(name, [hit, e]);
+      return e;
+    };
+    for (let k = 0; k < this.eName.length; k++) {
+      const raw = this.eValue[k]!;
       const owner = this.list[this.eOwner.a[k]!]!;
       const width = this.eWidth.a[k]!;
       // DW_FORM_data<n> carries no sign: it is the enum's underlying type that says whether 0xff is 255 or -1.
-      const value =
-        width > 0 && this.isSigned(owner.underlying) ? BigInt.asIntN(width * 8, e.value) : e.value;
+      const value = width > 0 && this.isSigned(owner.underlying) ? BigInt.asIntN(width * 8, raw) : raw;
       let list = owner.enumerators!;
       if (list === (EMPTY as unknown)) list = owner.enumerators = [];
-      list.push(value === e.value ? e : { name: e.name, value });
+      list.push(enumerator(this.eName[k]!, value));
+    }
+    // Equal lists: same length, same (shared) enumerators in the same order; candidates by first entry.
+    const lists = new Map<Enumerator, Enumerator[][]>();
+    for (let i = 0; i < this.list.length; i++) {
+      const t = this.list[i]!;
+      const list = t.enumerators;
+      if (list === undefined || list.length === 0) continue;
+      let candidates = lists.get(list[0]!);
+      if (candidates === undefined) {
+        candidates = [];
+        lists.set(list[0]!, candidates);
+      }
+      let found: Enumerator[] | undefined;
+      for (let c = 0; c < candidates.length && found === undefined; c++) {
+        const other = candidates[c]!;
+        if (other.length !== list.length) continue;
+        let j = 1;
+        while (j < list.length && other[j] === list[j]) j++;
+        if (j === list.length) found = other;
+      }
+      if (found === undefined) {
+        found = Object.freeze(list) as Enumerator[];
+        if (candidates.length < MAX_SHARED_VALUES) candidates.push(found);
+      }
+      t.enumerators = found;
     }
   }
 
@@ -1031,8 +1138,8 @@ export class TypeCollector {
     const late = this.late;
     const keyOf = this.lookup.keyOfFn();
     const stubs = new Map<number, number>();
-    for (let i = 0; i < this.isAlias.length; i++) {
-      if (!this.isAlias[i]) continue;
+    for (let i = 0; i < this.isAlias.n; i++) {
+      if (this.isAlias.a[i] !== 1) continue;
       const to = this.indexOfKey(this.aux.a[i]!);
       if (to >= 0) stubs.set(i, to);
     }
