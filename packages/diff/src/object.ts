@@ -1070,12 +1070,22 @@ export function readString(data: Uint8Array, at: number, width: number): string 
   return hex(data, at, end);
 }
 
+/**
+ * The bytes `[from, to)` in hexadecimal, as one flat string: digests built from it are kept for the whole
+ * diff, and a string grown by `+=` stays a chain of one node per step until something flattens it.
+ */
 export function hex(data: Uint8Array, from: number, to: number): string {
-  let s = "";
-  for (let i = Math.max(0, from); i < Math.min(to, data.length); i++)
-    s += data[i]!.toString(16).padStart(2, "0");
-  return s;
+  const a = Math.max(0, from);
+  const b = Math.min(to, data.length);
+  if (b <= a) return "";
+  if (NodeBuffer) return NodeBuffer.from(data.buffer, data.byteOffset + a, b - a).toString("hex");
+  const parts = new Array<string>(b - a);
+  for (let i = a; i < b; i++) parts[i - a] = data[i]!.toString(16).padStart(2, "0");
+  return parts.join("");
 }
+
+/** Node's Buffer, when there is one (its hex encoding is native). */
+const NodeBuffer: typeof Buffer | undefined = typeof Buffer === "function" ? Buffer : undefined;
 
 /** `.text.foo.isra.0` → `.text.foo.isra`, `.bss.hits.3` → `.bss.hits`, `.text.f.llvm.123` → `.text.f`. */
 export function normalizeSectionName(name: string): string {

@@ -131,9 +131,10 @@ export class Keys {
     const bytes = maskedRange(view, section, start, end);
     const r = view.relocs(section);
     const [from, to] = view.relocRange(section, start, end);
-    let s = hex(bytes, 0, bytes.length);
-    for (let i = from; i < to; i++) s += `;${this.relocKey(side, r, i, start, true)}`;
-    return s;
+    // Joined, not grown by `+=`: digests are kept, and a grown string is a chain of one node per step.
+    const parts = [hex(bytes, 0, bytes.length)];
+    for (let i = from; i < to; i++) parts.push(this.relocKey(side, r, i, start, true));
+    return parts.join(";");
   }
 }
 

@@ -311,10 +311,12 @@ function poolDigest(keys: Keys, side: Side, section: number, at: number, length:
     end = j < r.count ? r.offsets[j]! + Math.max(1, view.relocType(r.types[j]!)?.width ?? 4) : sectionEnd;
   }
   const bytes = maskedRange(view, section, at, end);
-  let s = hex(bytes, 0, bytes.length);
+  const parts = [hex(bytes, 0, bytes.length)];
   const [from, to] = view.relocRange(section, at, end);
   for (let i = from; i < to; i++) {
-    s += `;${r.offsets[i]! - at}:${view.relocTypeName(r.types[i]!)}:${keys.targetKey(side, view.target(r, i), true)}`;
+    parts.push(
+      `${r.offsets[i]! - at}:${view.relocTypeName(r.types[i]!)}:${keys.targetKey(side, view.target(r, i), true)}`,
+    );
   }
-  return s;
+  return parts.join(";");
 }
