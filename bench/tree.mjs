@@ -4,15 +4,19 @@
 // Generates, once, a build tree of 2,000 small C objects (gcc -O2 -g -ffunction-sections, 24 functions and
 // 3 structs each, in 4 parts × 20 directories × 25 files) and its patched twin, into bench/out/tree/
 // (gitignored): every 10th object has a changed function, every 50th a grown struct; the others are copies.
-// Then diffs the two trees three ways, each in a new node process (cold, as the pool's workers are):
+// Then diffs the two trees five ways, each in a new node process (cold, as the pool's workers are):
 //   - loop:     a plain loop in one thread over the same pairs: readFileSync of both + diffObjects;
+//   - single:   the same loop under `node --single-threaded`: V8 compiles and collects garbage in that same
+//               thread instead of on its helper threads (shown for comparison; no verdict uses it);
+//   - split:    the same loop in one process per core at once, each over its share of the pairs: no pool,
+//               no messages, what a pool could at best do here (for comparison; no verdict uses it);
 //   - jobs 1:   diffTrees(orig, patched, { jobs: 1 }) (in one thread, reports through JSON as the pool's);
-//   - pool:     diffTrees(orig, patched) with its default pool (os.availableParallelism() worker threads);
-// and prints the times, the average number of busy cores of each (CPU time over wall time), how many cores
-// the machine gives this benchmark right now (threads spinning for a second), and the verdicts: the pool
-// finishes in under twice the loop's time divided by the core count, and keeps the cores busy.
-// No timing is asserted in the tests.
-import { spawn, spawnSync } from "node:child_process";
+//   - pool:     diffTrees(orig, patched) by default: this thread and os.availableParallelism() - 1 workers;
+// and prints the times, the average number of busy cores of each (CPU time over wall time) and where that
+// CPU time went (the diffing thread, the workers, V8's helper threads), how many cores the machine left idle
+// meanwhile, and the verdicts: the pool finishes in under twice the loop's time divided by the core count,
+// and keeps the cores busy. No timing is asserted in the tests.
+import { spawn } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -36,7 +40,7 @@ const DIRS = 20;
 const FILES = 25;
 const PAIRS = PARTS * DIRS * FILES; // 2,000
 const BATCH = 50; // sources per gcc invocation
-const REPEAT = QUICK ? 1 : 2;
+const REPEAT = QUICK ? 1 : 3;
 
 /** The source of object `k` (patched: every 10th has a changed function, every 50th a grown struct). */
 export function treeSource(k, patched) {
@@ -160,15 +164,31 @@ const fmtS = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
  * One way of diffing the tree, in a new node process (every way starts cold: modules not loaded, JIT not
- * warm, as the pool's workers do): `loop` (diffObjects over the pairs, in one thread), `jobs1`
- * (diffTrees with jobs: 1) or `pool` (diffTrees with its default pool). The time runs from before the
- * package is imported to the last report; `cores` is the process' CPU time over that wall time.
+ * warm, as the pool's workers do): `loop` (diffObjects over the pairs, in one thread), `single` (that loop
+ * with V8 on one thread), `jobs1` (diffTrees with jobs: 1) or `pool` (diffTrees by default). The time runs
+ * from before the package is imported to the last report; `cores` is the process' CPU time over that wall
+ * time. `split` is the loop in one process per core, each over its share of the pairs, all at once (no pool,
+ * no messages: what any pool of this machine's cores could at best do). On Linux, `cpu` splits that CPU time: this thread, V8's helper threads (the threads the process had
+ * before the package was imported: node starts them with V8's platform) and the rest, the workers' threads.
  */
-function runWay(way, orig, patched, names) {
+async function runWay(way, orig, patched, names, cores) {
   const script = `
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const { readFileSync } = await import("node:fs");
+    const { readFileSync, readdirSync } = await import("node:fs");
+    // CPU ms of each thread of this process so far (Linux; 100 ticks a second), by thread id.
+    const threads = () => {
+      const out = new Map();
+      try {
+        for (const t of readdirSync("/proc/self/task")) {
+          const s = readFileSync("/proc/self/task/" + t + "/stat", "latin1");
+          const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+          out.set(t, (Number(f[11]) + Number(f[12])) * 10);
+        }
+      } catch {}
+      return out;
+    };
+    const before = threads();
     const { join } = await import("node:path");
     const { diffObjects, diffTrees } = await import(${JSON.stringify(pathToFileURL(DIFF_DIST).href)});
     const [way, orig, patched, list] = process.argv.slice(1);
@@ -180,7 +200,7 @@ function runWay(way, orig, patched, names) {
       if (r.verdict !== "safe") refused++;
       for (const f of r.functions) if (f.status === "changed") changed++;
     };
-    if (way === "loop") {
+    if (way === "loop" || way === "single") {
       for (const n of readFileSync(list, "utf8").split("\\n").filter(Boolean))
         count(diffObjects(readFileSync(join(orig, n)), readFileSync(join(patched, n))));
     } else {
@@ -189,15 +209,65 @@ function runWay(way, orig, patched, names) {
     }
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    process.stdout.write(JSON.stringify({ ms, cores: (c.user + c.system) / 1000 / ms, changed, compared, refused }));`;
-  const list = join(OUT, "pairs.txt");
-  writeFileSync(list, `${names.join("\n")}\n`);
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, way, orig, patched, list], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
+    const total = (c.user + c.system) / 1000;
+    const after = threads();
+    let cpu;
+    if (after.has(String(process.pid))) {
+      const main = after.get(String(process.pid)) - (before.get(String(process.pid)) ?? 0);
+      let helpers = 0;
+      for (const [t, v] of before) if (t !== String(process.pid) && after.has(t)) helpers += after.get(t) - v;
+      // Workers have ended by now: their time is the process' total less the threads still here. (Without
+      // workers that difference is only the rounding of the threads' clock ticks: not shown.)
+      cpu = { main, helpers, workers: way === "pool" ? Math.max(0, total - main - helpers) : undefined };
+    }
+    process.stdout.write(JSON.stringify({ ms, cores: total / ms, cpu, changed, compared, refused }));`;
+  const child = (childWay, list) =>
+    new Promise((resolve, reject) => {
+      const flags = childWay === "single" ? ["--single-threaded"] : [];
+      const c = spawn(
+        process.execPath,
+        [...flags, "--input-type=module", "-e", script, childWay, orig, patched, list],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let out = "";
+      let err = "";
+      c.stdout.on("data", (d) => (out += d));
+      c.stderr.on("data", (d) => (err += d));
+      c.on("error", reject);
+      c.on("close", (code) =>
+        code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`the ${way} child failed: ${err}`)),
+      );
+    });
+  if (way !== "split") {
+    const list = join(OUT, "pairs.txt");
+    writeFileSync(list, `${names.join("\n")}\n`);
+    return child(way, list);
+  }
+  // One process per core, started together, each running the loop over its share of the pairs (every
+  // core-th); done when the last one is.
+  const parts = Array.from({ length: cores }, (_, k) => {
+    const list = join(OUT, `pairs-${k}.txt`);
+    writeFileSync(list, `${names.filter((_, i) => i % cores === k).join("\n")}\n`);
+    return list;
   });
-  if (r.status !== 0) throw new Error(`the ${way} child failed: ${r.error?.message ?? r.stderr}`);
-  return JSON.parse(r.stdout);
+  const rs = await Promise.all(parts.map((list) => child("loop", list)));
+  const ms = Math.max(...rs.map((r) => r.ms));
+  const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
+  return {
+    ms,
+    cores: sum((r) => r.cores * r.ms) / ms,
+    cpu: rs.every((r) => r.cpu)
+      ? {
+          main: sum((r) => r.cpu.main),
+          helpers: sum((r) => r.cpu.helpers),
+        }
+      : undefined,
+    changed: sum((r) => r.changed),
+    compared: sum((r) => r.compared),
+    refused: sum((r) => r.refused),
+  };
 }
 
 /** The machine's idle and total CPU ticks so far (Linux /proc/stat), or undefined elsewhere. */
@@ -211,9 +281,9 @@ function cpuTicks() {
 }
 
 /** `runWay`, plus how many cores the machine left idle meanwhile (what the way could have used on top). */
-function measured(way, orig, patched, names, cores) {
+async function measured(way, orig, patched, names, cores) {
   const a = cpuTicks();
-  const r = runWay(way, orig, patched, names);
+  const r = await runWay(way, orig, patched, names, cores);
   const b = cpuTicks();
   r.idle = a && b && b.total > a.total ? ((b.idle - a.idle) / (b.total - a.total)) * cores : Number.NaN;
   return r;
@@ -235,40 +305,60 @@ export async function run() {
   const names = objects(orig);
   const cores = availableParallelism();
 
-  // The three ways in turn, REPEAT times (the machine's load changes over seconds); the run with the median
-  // time of each way is reported.
+  // The ways in turn, REPEAT times (the machine's load changes over seconds); the run with the median time
+  // of each way is reported.
   process.stderr.write(`bench: tree: ${names.length} pairs:`);
-  const runs = { loop: [], jobs1: [], pool: [] };
+  const runs = { loop: [], single: [], split: [], jobs1: [], pool: [] };
   for (let i = 0; i < REPEAT; i++) {
     for (const way of Object.keys(runs)) {
       process.stderr.write(` ${way}`);
-      runs[way].push(measured(way, orig, patched, names, cores));
+      runs[way].push(await measured(way, orig, patched, names, cores));
     }
   }
   process.stderr.write("\n");
-  const pick = (list) => list.find((r) => r.ms === median(list.map((x) => x.ms))) ?? list[0];
+  // The run nearest the median (with an even count the median falls between two runs).
+  const pick = (list) => {
+    const m = median(list.map((x) => x.ms));
+    return list.reduce((a, b) => (Math.abs(b.ms - m) < Math.abs(a.ms - m) ? b : a));
+  };
   const loop = pick(runs.loop);
+  const single = pick(runs.single);
+  const split = pick(runs.split);
   const one = pick(runs.jobs1);
   const pool = pick(runs.pool);
-  for (const w of [...runs.jobs1, ...runs.pool]) {
+  for (const w of [...runs.single, ...runs.split, ...runs.jobs1, ...runs.pool]) {
     if (w.compared !== names.length || w.changed !== loop.changed)
       throw new Error(`the ways disagree: ${JSON.stringify({ loop, w })}`);
   }
 
   const limit = (2 * loop.ms) / cores;
+  const secs = (ms) => (ms / 1000).toFixed(2);
   const row = (label, w) => [
     label,
     fmtS(w.ms),
     `${(w.ms / names.length).toFixed(2)} ms`,
     `${(loop.ms / w.ms).toFixed(2)}×`,
     w.cores.toFixed(2),
+    w.cpu
+      ? `${secs(w.cpu.main)} / ${w.cpu.workers === undefined ? "–" : secs(w.cpu.workers)} / ${secs(w.cpu.helpers)} s`
+      : "n/a",
     Number.isNaN(w.idle) ? "n/a" : w.idle.toFixed(2),
   ];
   const rows = [
-    ["way (each in a new process)", "time", "per pair", "speed-up", "cores busy", "cores idle meanwhile"],
+    [
+      "way (each in a new process)",
+      "time",
+      "per pair",
+      "speed-up",
+      "cores busy",
+      "CPU: this thread / workers / V8 helpers",
+      "cores idle meanwhile",
+    ],
     row("loop in one thread (diffObjects)", loop),
+    row("the loop, node --single-threaded", single),
+    row(`the loop in ${cores} processes, 1/${cores} of the pairs each`, split),
     row("diffTrees, jobs: 1", one),
-    row(`diffTrees, pool of ${cores} workers`, pool),
+    row(`diffTrees, this thread + ${cores - 1} worker${cores === 2 ? "" : "s"}`, pool),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log(
@@ -285,8 +375,8 @@ export async function run() {
     `\n${names.length.toLocaleString("en-US")} pairs (${loop.changed} changed functions, ${pool.refused} pairs with ` +
       `refusals) on ${cores} cores; the run with the median time of ${REPEAT}, the ways taking turns. Times run ` +
       "from before the package is imported to the last report; cores busy: the process' CPU time ÷ wall time " +
-      "(V8's compiler and GC threads make a single-threaded loop use more than one); cores idle: the machine's " +
-      "idle time meanwhile (/proc/stat), what other work left unused.",
+      "(V8's compiler and GC threads make a single-threaded loop use more than one), split by thread (Linux); " +
+      "cores idle: the machine's idle time meanwhile (/proc/stat), what other work left unused.",
   );
   const fast = pool.ms < limit;
   const both = pool.cores >= 0.75 * cores;
@@ -298,7 +388,7 @@ export async function run() {
     `tree: the pool keeps ${cores} cores busy (≥ ${(0.75 * cores).toFixed(2)} on average): ${both ? "PASS" : "FAIL"} ` +
       `(${pool.cores.toFixed(2)}${busyMachine ? `; other processes held the rest: ${pool.idle.toFixed(2)} idle` : ""})`,
   );
-  return { pairs: names.length, loop, one, pool, fast, both };
+  return { pairs: names.length, loop, single, split, one, pool, fast, both };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

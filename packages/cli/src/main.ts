@@ -101,7 +101,10 @@ export function buildProgram(): Command {
         .choices(["error", "warning"])
         .default("error"),
     )
-    .option("-j, --jobs <n>", "worker threads for archives and directories (default: the number of CPUs)")
+    .option(
+      "-j, --jobs <n>",
+      "pairs diffed at once for archives and directories: this thread and N − 1 workers (default: the number of CPUs)",
+    )
     .option(
       "--special-section-size <NAME=BYTES>",
       "kernel profile: the entry size of a special section (e.g. __bug_table=16), replacing the built-in one for the object's architecture; repeatable",

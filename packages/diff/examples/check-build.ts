@@ -2,7 +2,7 @@ import { diffTrees, isComparedPair } from "@elfdelta/diff";
 
 /** A CI check over two build directories (or two archives): one line per object that blocks the patch. */
 export async function blockers(originalDir: string, patchedDir: string): Promise<string[]> {
-  const tree = await diffTrees(originalDir, patchedDir, { profile: "general" }); // pairs run on worker threads
+  const tree = await diffTrees(originalDir, patchedDir, { profile: "general" }); // several pairs at once
   const lines: string[] = [];
   for (const pair of tree.pairs) {
     if (!isComparedPair(pair)) {

@@ -1,6 +1,9 @@
 import { parentPort } from "node:worker_threads";
-import { type PairTask, runPair } from "./trees.js";
+import { diffClaimed, type HelperResult, type HelperStart } from "./trees.js";
 
-/** A worker of `diffTrees`' pool: diffs one pair per message and answers with the report as JSON. */
+/**
+ * A worker of `diffTrees`: sent the whole tree once, it claims and diffs pairs until none is left, answering
+ * one message per pair. Then it ends by itself (nothing listens on its port any more).
+ */
 const port = parentPort;
-if (port) port.on("message", (t: PairTask) => port.postMessage(runPair(t)));
+port?.once("message", (s: HelperStart) => diffClaimed(s, (r: HelperResult) => port.postMessage(r)));

@@ -209,7 +209,10 @@ export interface TreeProgress {
 
 /** `diffObjects`' options (applied to every pair; they must be plain data) and how to run the pairs. */
 export interface TreeOptions extends DiffOptions {
-  /** Worker threads; default `os.availableParallelism()`. 1 diffs in this thread. */
+  /**
+   * Pairs diffed at once: this thread and `jobs - 1` worker threads; default `os.availableParallelism()`.
+   * 1 diffs every pair in this thread, without workers.
+   */
   jobs?: number;
   /** Called after each compared pair. */
   onProgress?: (p: TreeProgress) => void;
@@ -217,54 +220,76 @@ export interface TreeOptions extends DiffOptions {
 
 /**
  * Diffs two directories or two archives (or two objects, as a tree of one pair). Pairs are diffed in
- * parallel on worker threads; a pair that cannot be compared becomes an `error` entry and the others go on.
- * Throws `ElfError` for an unreadable input, `DiffUsageError` for an unknown profile or inputs of different
- * kinds, `PolicyError` for a bad policy.
+ * parallel, in this thread and on worker threads; a pair that cannot be compared becomes an `error` entry
+ * and the others go on. Throws `ElfError` for an unreadable input, `DiffUsageError` for an unknown profile
+ * or inputs of different kinds, `PolicyError` for a bad policy.
  */
-export async function diffTrees(
+export function diffTrees(original: string, patched: string, options: TreeOptions = {}): Promise<TreeReport> {
+  return runTree(original, patched, options, true);
+}
+
+/**
+ * `diffTrees`, saying whether this thread diffs pairs too. With `inThread` false every pair goes to `jobs`
+ * workers: the tests use it to see pairs diffed on workers, which this thread would otherwise race to.
+ */
+export async function runTree(
   original: string,
   patched: string,
-  options: TreeOptions = {},
+  options: TreeOptions,
+  inThread: boolean,
 ): Promise<TreeReport> {
   const { jobs: jobsOption, onProgress, policy: policyOption, now, ...pairOptions } = options;
   const profile = getProfile(options.profile ?? "general").name;
   const policy = typeof policyOption === "string" ? loadPolicy(policyOption) : policyOption;
-  const wanted = jobsOption ?? availableParallelism();
-  const workerUrl = wanted > 1 ? workerScript() : undefined;
+  const jobs = Math.max(1, Math.floor(jobsOption ?? availableParallelism()));
+  const helpers = inThread ? jobs - 1 : jobs;
+  const workerUrl = helpers > 0 ? workerScript() : undefined;
   // Two directories or archives: the workers start (and load their modules) while the inputs are listed.
-  let pool = workerUrl && isTree(original) ? new WorkerPool(workerUrl, wanted).start() : undefined;
+  let pool = workerUrl && isTree(original) ? new Helpers(workerUrl, helpers) : undefined;
   try {
     const { kind, pairs } = planTree(original, patched);
     const work = pairs.filter((p) => p.original && p.patched && !p.error);
-    const task = (p: PlannedPair): PairTask => ({
-      original: p.original!,
-      patched: p.patched!,
+    const settings: PairSettings = {
       options: { ...pairOptions, profile },
       ...(policy ? { policy } : {}),
       ...(now ? { now: now.toISOString() } : {}),
-    });
-    // Reports are parsed as they arrive, while the workers go on (not all at the end).
-    const results = new Map<string, Report | { readonly error: PairError }>();
-    let done = 0;
-    const finished = (name: string, r: PairResult) => {
-      results.set(name, "error" in r ? r : (JSON.parse(r.report) as Report));
-      done++;
-      onProgress?.({ done, total: work.length, name });
     };
-    const jobs = Math.max(1, Math.min(wanted, work.length));
-    if (!workerUrl || jobs === 1) {
+    const tally = new Tally(work, onProgress);
+    const diffHere = (i: number) => {
+      const p = work[i]!;
+      tally.finish(i, runPair(p.original!, p.patched!, settings));
+    };
+    // Only as many workers as can get a pair: this thread takes one itself.
+    const useful = Math.min(helpers, work.length - (inThread ? 1 : 0));
+    if (!workerUrl || useful < 1) {
       await pool?.close();
       pool = undefined;
-      for (const p of work) {
-        finished(p.name, runPair(task(p)));
+      for (let i = 0; i < work.length; i++) {
+        diffHere(i);
         await Promise.resolve();
       }
     } else {
-      const workers = pool ?? new WorkerPool(workerUrl, jobs);
-      pool = workers;
-      await Promise.all(work.map((p) => workers.run(task(p)).then((r) => finished(p.name, r))));
+      pool ??= new Helpers(workerUrl, useful);
+      const shared = shareWork(work, settings, helpers);
+      pool.begin(shared, useful, tally);
+      // This thread claims pairs from the same counter as the workers (whoever is free takes the next), so
+      // a slow pair here never leaves a worker waiting for this thread to hand it work.
+      const board = new Int32Array(shared.board);
+      const diffRest = async () => {
+        for (let i = claim(board); i < work.length; i = claim(board)) {
+          diffHere(i);
+          // A turn of the event loop: the workers' reports are taken in (and reported) as they come.
+          await new Promise<void>((r) => setImmediate(r));
+          tally.rethrow();
+        }
+      };
+      if (inThread) await diffRest();
+      // Workers that could not start leave their pairs unclaimed: once none is left, this thread takes them.
+      await Promise.race([tally.all, pool.gone]);
+      await diffRest();
+      await tally.all;
     }
-    return treeReport(original, patched, profile, kind, pairs, results);
+    return treeReport(original, patched, profile, kind, pairs, tally.results);
   } finally {
     await pool?.close();
   }
@@ -355,10 +380,8 @@ export function summarise(pairs: readonly TreePair[]): TreeSummary {
   return s;
 }
 
-/** What a worker is asked to do: plain data, structured-cloned (bytes are transferred). */
-export interface PairTask {
-  readonly original: ObjectSource;
-  readonly patched: ObjectSource;
+/** What applies to every pair of a tree: `diffObjects`' options, and the policy applied after. */
+export interface PairSettings {
   /** `diffObjects`' options other than the policy (applied after, with `now`). */
   readonly options: Omit<DiffOptions, "policy" | "now">;
   readonly policy?: Policy;
@@ -369,12 +392,15 @@ export interface PairTask {
 /** What comes back: the report as JSON, or the error that stopped the pair. */
 export type PairResult = { readonly report: string } | { readonly error: PairError };
 
-/** Diffs one pair; never throws (the worker and the in-thread path share it). */
-export function runPair(t: PairTask): PairResult {
+/**
+ * Diffs one pair; never throws (the workers and this thread share it). The report goes through JSON on
+ * both paths, so that a pair's report is the same object whichever thread diffed it.
+ */
+export function runPair(original: ObjectSource, patched: ObjectSource, s: PairSettings): PairResult {
   try {
-    const load = (s: ObjectSource) => readElf(s.bytes ?? readBytes(s.file ?? s.label), { path: s.label });
-    const report = diffObjects(load(t.original), load(t.patched), t.options);
-    const final = t.policy ? applyPolicy(report, t.policy, t.now ? { now: new Date(t.now) } : {}) : report;
+    const load = (o: ObjectSource) => readElf(o.bytes ?? readBytes(o.file ?? o.label), { path: o.label });
+    const report = diffObjects(load(original), load(patched), s.options);
+    const final = s.policy ? applyPolicy(report, s.policy, s.now ? { now: new Date(s.now) } : {}) : report;
     return { report: JSON.stringify(final) };
   } catch (e) {
     return { error: errorOf(e) };
@@ -385,6 +411,139 @@ function errorOf(e: unknown): PairError {
   if (e instanceof ElfError) return e.toJSON();
   if (e instanceof DiffUsageError) return { code: e.code, message: e.message };
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The reports of a tree's pairs as they are finished, here or on a worker, and `onProgress`. */
+class Tally {
+  readonly results = new Map<string, Report | { readonly error: PairError }>();
+  /** Settles when every pair has a result, or as soon as `onProgress` throws (rejected with what it threw). */
+  readonly all: Promise<void>;
+  private done = 0;
+  private failure: { readonly error: unknown } | undefined;
+  private settle!: () => void;
+  private fail!: (e: unknown) => void;
+
+  constructor(
+    private readonly work: readonly PlannedPair[],
+    private readonly onProgress: ((p: TreeProgress) => void) | undefined,
+  ) {
+    this.all = new Promise<void>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+    });
+    // Nobody awaits `all` while this thread is still diffing: a rejection then is not an unhandled one.
+    this.all.catch(() => undefined);
+    if (work.length === 0) this.settle();
+  }
+
+  /** Records pair `i`'s result; the first one counts (a worker's answer after it was given up is dropped). */
+  finish(i: number, r: PairResult): void {
+    const name = this.work[i]!.name;
+    if (this.results.has(name)) return;
+    this.results.set(name, "error" in r ? r : (JSON.parse(r.report) as Report));
+    this.done++;
+    this.onProgress?.({ done: this.done, total: this.work.length, name });
+    if (this.done === this.work.length) this.settle();
+  }
+
+  /** `finish`, from an event handler: what `onProgress` throws fails the tree instead of the process. */
+  finishFromWorker(i: number, r: PairResult): void {
+    try {
+      this.finish(i, r);
+    } catch (e) {
+      this.failure ??= { error: e };
+      this.fail(e);
+    }
+  }
+
+  /** Throws what `onProgress` threw during a worker's report, if it did. */
+  rethrow(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** One side of a pair as a worker gets it: a file to read, or `size` bytes at `at` in the shared bytes. */
+export interface SharedSource {
+  readonly label: string;
+  readonly file?: string;
+  readonly at?: number;
+  readonly size?: number;
+}
+
+/** What every worker is sent once: the whole tree, whose pairs it claims one at a time on `board`. */
+export interface SharedWork {
+  /**
+   * Int32s: at `NEXT` the next pair to claim (this thread claims there too); at `1 + slot` the pair the
+   * worker in that slot is diffing, -1 between pairs (so that a pair whose worker dies is known).
+   */
+  readonly board: SharedArrayBuffer;
+  readonly pairs: readonly (readonly [SharedSource, SharedSource])[];
+  /** Archive members' bytes, copied here once for all the workers. */
+  readonly bytes?: SharedArrayBuffer;
+  readonly settings: PairSettings;
+}
+
+/** A worker's start message: the tree, and its slot on the board. */
+export interface HelperStart extends SharedWork {
+  readonly slot: number;
+}
+
+/** A worker's answer, one per pair. */
+export interface HelperResult {
+  readonly index: number;
+  readonly result: PairResult;
+}
+
+const NEXT = 0;
+
+/** The next unclaimed pair (at least the number of pairs when none is left). */
+function claim(board: Int32Array): number {
+  return Atomics.add(board, NEXT, 1);
+}
+
+function shareWork(work: readonly PlannedPair[], settings: PairSettings, slots: number): SharedWork {
+  let size = 0;
+  for (const p of work) size += (p.original!.bytes?.byteLength ?? 0) + (p.patched!.bytes?.byteLength ?? 0);
+  // Archive members are views of the archives read here: one shared copy serves every worker, where
+  // sending each member to each worker would copy the archives once per worker.
+  const bytes = size > 0 ? new SharedArrayBuffer(size) : undefined;
+  const view = bytes ? new Uint8Array(bytes) : undefined;
+  let at = 0;
+  const share = (s: ObjectSource): SharedSource => {
+    if (!s.bytes || !view)
+      return s.file === undefined ? { label: s.label } : { label: s.label, file: s.file };
+    view.set(s.bytes, at);
+    const out = { label: s.label, at, size: s.bytes.byteLength };
+    at += s.bytes.byteLength;
+    return out;
+  };
+  const board = new SharedArrayBuffer(4 * (1 + slots));
+  new Int32Array(board).fill(-1, 1);
+  return {
+    board,
+    pairs: work.map((p) => [share(p.original!), share(p.patched!)] as const),
+    ...(bytes ? { bytes } : {}),
+    settings,
+  };
+}
+
+/**
+ * A worker's whole job (`tree-worker.ts`): diffs pairs claimed on the board until none is left, answering
+ * each as it is done. The slot says which pair is in progress, for the pool to blame it if the worker dies.
+ */
+export function diffClaimed(s: HelperStart, answer: (r: HelperResult) => void): void {
+  const board = new Int32Array(s.board);
+  const source = (o: SharedSource): ObjectSource =>
+    s.bytes && o.at !== undefined && o.size !== undefined
+      ? // A private copy: the reader is not written for memory other threads can see.
+        { label: o.label, bytes: new Uint8Array(s.bytes, o.at, o.size).slice() }
+      : o;
+  for (let i = claim(board); i < s.pairs.length; i = claim(board)) {
+    const [original, patched] = s.pairs[i]!;
+    Atomics.store(board, 1 + s.slot, i);
+    answer({ index: i, result: runPair(source(original), source(patched), s.settings) });
+    Atomics.store(board, 1 + s.slot, -1);
+  }
 }
 
 /**
@@ -399,104 +558,99 @@ function workerScript(): URL | undefined {
   return undefined;
 }
 
-interface Job {
-  readonly task: PairTask;
-  readonly resolve: (r: PairResult) => void;
-}
-
 /**
- * Jobs sent to a worker before it answers the previous one: with two, a worker that finishes a pair finds
- * the next one already in its queue instead of waiting a round trip through this thread.
+ * Worker threads that diff a tree's pairs beside this thread. They are started before the tree is known (so
+ * that they load their modules meanwhile), then sent the whole tree once; each claims pairs itself, so
+ * there is no message per pair from this thread. A worker that dies in a pair (out of memory) turns that
+ * pair into an error and is replaced while pairs are left; one that dies between pairs is not (the others
+ * and this thread take its share).
  */
-const IN_FLIGHT = 2;
-
-/**
- * A fixed-size pool of workers, each diffing one pair at a time with the next one queued; a worker that dies
- * is replaced (the pair it was diffing becomes an error, the one queued behind it is sent again).
- */
-class WorkerPool {
-  private readonly queue: Job[] = [];
-  /** Per worker, the jobs sent to it and not answered yet, oldest (the one running) first. */
-  private readonly sent = new Map<Worker, Job[]>();
+class Helpers {
+  /** Running workers by slot on the board. */
+  private readonly slots = new Map<Worker, number>();
+  /**
+   * Node's options for the workers: this process' own, less `--input-type` (a caller run with
+   * `node --input-type=module -e`), which a worker script file refuses.
+   */
+  private execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+  private work: SharedWork | undefined;
+  private tally: Tally | undefined;
+  /** Resolves once the tree was given out and no worker is left. */
+  readonly gone: Promise<void>;
+  private noneLeft!: () => void;
 
   constructor(
     private readonly url: URL,
-    private readonly max: number,
-  ) {}
-
-  /** Starts every worker now (they load their modules meanwhile) rather than at the first pairs. */
-  start(): this {
-    while (this.sent.size < this.max) this.spawn();
-    return this;
-  }
-
-  run(task: PairTask): Promise<PairResult> {
-    return new Promise((resolve) => {
-      this.queue.push({ task, resolve });
-      this.pump();
+    count: number,
+  ) {
+    this.gone = new Promise<void>((resolve) => {
+      this.noneLeft = resolve;
     });
+    for (let slot = 0; slot < count; slot++) this.spawn(slot);
   }
 
-  private pump(): void {
-    while (this.queue.length > 0) {
-      const w = this.pick();
-      if (!w) return;
-      const job = this.queue.shift()!;
-      this.sent.get(w)!.push(job);
-      // Member bytes are views of the whole archive: send copies, and move them rather than copy twice.
-      const own = (s: ObjectSource): ObjectSource => (s.bytes ? { ...s, bytes: s.bytes.slice() } : s);
-      const task = { ...job.task, original: own(job.task.original), patched: own(job.task.patched) };
-      const transfer = [task.original.bytes, task.patched.bytes]
-        .filter((b): b is Uint8Array => b !== undefined)
-        .map((b) => b.buffer as ArrayBuffer);
-      w.postMessage(task, transfer);
-    }
-  }
-
-  /** An idle worker, else a new one while the pool is not full, else the least busy one with room. */
-  private pick(): Worker | undefined {
-    let best: Worker | undefined;
-    let least = IN_FLIGHT;
-    for (const [w, jobs] of this.sent) {
-      if (jobs.length < least) {
-        best = w;
-        least = jobs.length;
+  /** Gives the tree to the first `count` workers (more would find no pair) and stops the others. */
+  begin(work: SharedWork, count: number, tally: Tally): void {
+    this.work = work;
+    this.tally = tally;
+    for (const [w, slot] of this.slots) {
+      if (slot < count) {
+        w.postMessage({ ...work, slot } satisfies HelperStart);
+      } else {
+        this.slots.delete(w);
+        void w.terminate();
       }
     }
-    if (least === 0) return best;
-    if (this.sent.size < this.max) return this.spawn();
-    return best;
+    for (let slot = 0; slot < count; slot++) {
+      if (![...this.slots.values()].includes(slot)) this.spawn(slot);
+    }
+    if (this.slots.size === 0) this.noneLeft();
   }
 
-  private spawn(): Worker {
-    // Workers inherit node's options; `--input-type` (a caller run with `node --input-type=module -e`) is
-    // refused for a worker script file, so it is left out.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
-    const w = new Worker(this.url, { execArgv });
-    this.sent.set(w, []);
-    w.on("message", (r: PairResult) => {
-      this.sent.get(w)?.shift()?.resolve(r);
-      this.pump();
+  private spawn(slot: number): void {
+    let w: Worker;
+    try {
+      w = new Worker(this.url, { execArgv: this.execArgv });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ERR_WORKER_INVALID_EXEC_ARGV" || this.execArgv.length === 0)
+        return; // this thread does the work
+      // Node refuses V8's options for a worker (`--max-old-space-size`, `--expose-gc`): they apply to the
+      // whole process anyway, so the workers start without any.
+      this.execArgv = [];
+      this.spawn(slot);
+      return;
+    }
+    this.slots.set(w, slot);
+    let why = "";
+    w.on("message", (m: HelperResult) => this.tally?.finishFromWorker(m.index, m.result));
+    // 'exit' follows 'error', after the messages the worker sent are delivered.
+    w.on("error", (e) => {
+      why = e.message;
     });
-    const lost = (why: string) => {
-      const jobs = this.sent.get(w);
-      if (!jobs) return;
-      this.sent.delete(w);
-      const [running, ...queued] = jobs;
-      running?.resolve({
+    w.on("exit", (code) => this.lost(w, why || `exit code ${code}`));
+    if (this.work) w.postMessage({ ...this.work, slot } satisfies HelperStart);
+  }
+
+  private lost(w: Worker, why: string): void {
+    const slot = this.slots.get(w);
+    this.slots.delete(w);
+    // Stopped by `begin` or `close`, or gone before it had work: nothing of the tree was lost.
+    if (slot === undefined || !this.work || !this.tally) return;
+    const board = new Int32Array(this.work.board);
+    const i = Atomics.exchange(board, 1 + slot, -1);
+    if (i >= 0) {
+      this.tally.finishFromWorker(i, {
         error: { code: "internal", message: `the worker diffing this pair stopped: ${why}` },
       });
-      this.queue.unshift(...queued);
-      this.pump();
-    };
-    w.on("error", (e) => lost(e.message));
-    w.on("exit", (code) => lost(`exit code ${code}`));
-    return w;
+      // The pair is to blame, not the worker: a new one takes its place while pairs are left.
+      if (Atomics.load(board, NEXT) < this.work.pairs.length) this.spawn(slot);
+    }
+    if (this.slots.size === 0) this.noneLeft();
   }
 
   async close(): Promise<void> {
-    const all = [...this.sent.keys()];
-    this.sent.clear();
+    const all = [...this.slots.keys()];
+    this.slots.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }
 }

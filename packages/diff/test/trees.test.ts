@@ -12,6 +12,7 @@ import {
   planTree,
   TreeReport,
 } from "../src/index.js";
+import { runTree } from "../src/trees.js";
 import { writeArchive } from "./archive.js";
 
 const SCHEMA = new URL("../schema/diff-output.schema.json", import.meta.url);
@@ -79,6 +80,26 @@ describe("diffTrees", () => {
     expect(many).toEqual(one);
   });
 
+  it("gives the same reports when every pair is diffed on a worker", async () => {
+    // diffTrees diffs pairs in this thread too, which can take all three before a worker has started:
+    // runTree(..., false) leaves them all to the workers.
+    const { a, b } = buildDirs();
+    const progress: number[] = [];
+    const one = await diffTrees(a, b, { jobs: 1 });
+    const workers = await runTree(a, b, { jobs: 2, onProgress: (p) => progress.push(p.done) }, false);
+    expect(workers).toEqual(one);
+    expect(progress).toEqual([1, 2, 3]);
+  });
+
+  it("rejects with what onProgress throws, also when a worker's report calls it", async () => {
+    const { a, b } = buildDirs();
+    const onProgress = () => {
+      throw new Error("stop here");
+    };
+    await expect(diffTrees(a, b, { jobs: 1, onProgress })).rejects.toThrow("stop here");
+    await expect(runTree(a, b, { jobs: 1, onProgress }, false)).rejects.toThrow("stop here");
+  });
+
   it("pairs archive members by name, and duplicates by position", async () => {
     const dir = mkdtempSync(join(tmpdir(), "elfdelta-ar-"));
     const read = (n: string, s: "orig" | "patched") => readFileSync(obj(n, s));
@@ -104,6 +125,9 @@ describe("diffTrees", () => {
     ]);
     const dup = t.pairs[1] as ComparedPair;
     expect(dup.original.path).toBe(`${join(dir, "orig.a")}(dup.o)`);
+    // Members reach the workers through shared memory: the same reports as in this thread.
+    const workers = await runTree(join(dir, "orig.a"), join(dir, "patched.a"), { jobs: 2 }, false);
+    expect(workers).toEqual(await diffTrees(join(dir, "orig.a"), join(dir, "patched.a"), { jobs: 1 }));
   });
 
   it("throws typed errors for inputs it cannot use", async () => {
