@@ -233,7 +233,7 @@ export class ObjectView {
    * kept for every section, they took more memory than the file, while the diff works through the object
    * section by section and returns to a section soon or never.
    */
-  #ring: (RecentRelocs | undefined)[] = new Array(RECENT_SECTIONS).fill(undefined);
+  #ring: (RecentRelocs | undefined)[];
   #ringNext = 0;
   /** Section index → its slot in `#ring`, or -1. */
   #slotOf: Int32Array;
@@ -269,6 +269,8 @@ export class ObjectView {
     const headers = elf.headers;
     const sectionCount = headers.count;
     this.#slotOf = new Int32Array(sectionCount).fill(-1);
+    // No bigger than the object: most objects of a build tree have a few dozen sections.
+    this.#ring = new Array(Math.max(1, Math.min(RECENT_SECTIONS, sectionCount))).fill(undefined);
     this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
     this.#data = new Array(sectionCount).fill(undefined);
     const entities: Entity[] = [];
@@ -511,7 +513,7 @@ export class ObjectView {
         this.#slotOf[old.section] = -1;
       this.#ring[at] = hit;
       if (section >= 0 && section < this.#slotOf.length) this.#slotOf[section] = at;
-      this.#ringNext = (at + 1) % RECENT_SECTIONS;
+      this.#ringNext = (at + 1) % this.#ring.length;
     }
     this.#last = hit;
     return hit;

@@ -1,5 +1,4 @@
 import { type DwarfInfo, type DwarfType, type Member, type TypeId, typeSpelling } from "@elfdelta/elf";
-import { match } from "ts-pattern";
 import type { MemberRow, Status, TypeChange, TypeKindName } from "../report.js";
 
 /**
@@ -454,46 +453,44 @@ class TypeComparer {
     return s;
   }
 
+  /** Hot (every type of both builds): a plain exhaustive switch, no matcher objects per call. */
   #spell(side: "o" | "p", t: DwarfType, depth: number): string {
-    return (
-      match(t)
-        .with({ kind: "typedef" }, (x) => this.canonical(side, x.target, depth + 1))
-        .with({ kind: "base" }, (x) => `${x.name}/${x.size ?? "?"}/${x.encoding}`)
-        .with({ kind: "unspecified" }, (x) => x.name || "void")
-        .with({ kind: "struct" }, { kind: "union" }, { kind: "class" }, (x) =>
-          x.name !== ""
-            ? `${x.kind} ${x.name}`
-            : `${x.kind} {${x.members.map((m) => `${m.name}:${this.canonical(side, m.type, depth + 1)}@${m.offset}`).join(";")}}`,
-        )
-        .with({ kind: "enum" }, (x) =>
-          x.name !== ""
-            ? `enum ${x.name}`
-            : `enum {${x.enumerators.map((e) => `${e.name}=${e.value}`).join(",")}}`,
-        )
-        .with(
-          { kind: "pointer" },
-          { kind: "reference" },
-          { kind: "rvalue-reference" },
-          { kind: "ptr-to-member" },
-          (x) => `${x.kind}(${this.canonical(side, x.target, depth + 1)})`,
-        )
-        // Qualifiers do not change a layout (a size or alignment change shows in sizes and offsets), and
-        // older DWARF drops some of them (_Atomic, restrict): compared without them.
-        .with({ kind: "const" }, { kind: "volatile" }, { kind: "restrict" }, { kind: "atomic" }, (x) =>
-          this.canonical(side, x.target, depth + 1),
-        )
-        .with(
-          { kind: "array" },
-          (x) =>
-            `${this.canonical(side, x.element, depth + 1)}[${x.dimensions.map((d) => d.count ?? "").join("][")}]`,
-        )
-        .with(
-          { kind: "function" },
-          (x) =>
-            `fn(${x.params.map((q) => this.canonical(side, q, depth + 1)).join(",")}${x.variadic ? ",..." : ""})->${this.canonical(side, x.returns, depth + 1)}`,
-        )
-        .exhaustive()
-    );
+    switch (t.kind) {
+      case "typedef":
+        return this.canonical(side, t.target, depth + 1);
+      case "base":
+        return `${t.name}/${t.size ?? "?"}/${t.encoding}`;
+      case "unspecified":
+        return t.name || "void";
+      case "struct":
+      case "union":
+      case "class":
+        return t.name !== ""
+          ? `${t.kind} ${t.name}`
+          : `${t.kind} {${t.members.map((m) => `${m.name}:${this.canonical(side, m.type, depth + 1)}@${m.offset}`).join(";")}}`;
+      case "enum":
+        return t.name !== ""
+          ? `enum ${t.name}`
+          : `enum {${t.enumerators.map((e) => `${e.name}=${e.value}`).join(",")}}`;
+      case "pointer":
+      case "reference":
+      case "rvalue-reference":
+      case "ptr-to-member":
+        return `${t.kind}(${this.canonical(side, t.target, depth + 1)})`;
+      // Qualifiers do not change a layout (a size or alignment change shows in sizes and offsets), and
+      // older DWARF drops some of them (_Atomic, restrict): compared without them.
+      case "const":
+      case "volatile":
+      case "restrict":
+      case "atomic":
+        return this.canonical(side, t.target, depth + 1);
+      case "array":
+        return `${this.canonical(side, t.element, depth + 1)}[${t.dimensions.map((d) => d.count ?? "").join("][")}]`;
+      case "function":
+        return `fn(${t.params.map((q) => this.canonical(side, q, depth + 1)).join(",")}${t.variadic ? ",..." : ""})->${this.canonical(side, t.returns, depth + 1)}`;
+      default:
+        return unreachable(t);
+    }
   }
 
   layouts(a: NamedType, b: NamedType): { original: MemberRow[]; patched: MemberRow[] } | undefined {
@@ -561,4 +558,8 @@ function rows(info: DwarfInfo, t: Aggregate): MemberRow[] {
       ...(m.bitOffset !== undefined ? { bitOffset: m.bitOffset } : {}),
       ...(m.bitSize !== undefined ? { bitSize: m.bitSize } : {}),
     }));
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected type ${JSON.stringify(x)}`);
 }

@@ -233,8 +233,9 @@ const MAX_PROBES = 16;
  */
 export class NameTable {
   /** Per slot, side by side (one cache line for both): the hash, and the offset + 1 (0: an empty slot). */
-  #slots = new Int32Array(2048);
-  #values: (string | undefined)[] = new Array(1024);
+  // Small at first (a table per file, and most files are small); it doubles as names come.
+  #slots = new Int32Array(128);
+  #values: (string | undefined)[] = new Array(64);
   #count = 0;
 
   /** The string for the bytes [start, stop) of `b` (a name ending at a NUL at `stop`) hashing to `h`. */
