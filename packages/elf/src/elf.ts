@@ -236,17 +236,17 @@ export class ElfFile {
    * diff keeps the few it is working on (`ObjectView.relocs`).
    */
   relocations(index: number): RelocationTable {
-    return this.guard(() =>
-      readRelocations(
-        this.bytes,
-        this.header,
-        this.headers,
-        index,
-        (tableIndex) => this.symbolCountOf(tableIndex),
-        (target) => this.data(target),
-      ),
-    );
+    // No closure per call (the diff decodes tables again in each pass): the callbacks are made once.
+    try {
+      return readRelocations(this.bytes, this.header, this.headers, index, this.#symbolCountFn, this.#dataFn);
+    } catch (e) {
+      if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
+      throw e;
+    }
   }
+
+  readonly #symbolCountFn = (tableIndex: number): number => this.symbolCountOf(tableIndex);
+  readonly #dataFn = (target: number): Uint8Array => this.data(target);
 
   /** The relocation sections that patch section `target` (usually zero or one). */
   relocationsFor(target: number): RelocationTable[] {

@@ -21,9 +21,13 @@ export interface Relocation {
  * million objects. `get(i)` builds an object when a caller wants one.
  */
 export class RelocationTable {
+  readonly #headers: SectionHeaders;
+  readonly #index: number;
+
   constructor(
-    /** The SHT_REL/SHT_RELA section. */
-    readonly section: Section,
+    headers: SectionHeaders,
+    /** Index of the SHT_REL/SHT_RELA section. */
+    index: number,
     /** Index of the section the relocations patch (sh_info), or 0 for dynamic relocations. */
     readonly target: number,
     /** Index of the symbol table (sh_link). */
@@ -33,7 +37,15 @@ export class RelocationTable {
     readonly types: Uint32Array,
     readonly symbols: Uint32Array,
     readonly addends: BigInt64Array,
-  ) {}
+  ) {
+    this.#headers = headers;
+    this.#index = index;
+  }
+
+  /** The SHT_REL/SHT_RELA section (made when asked: tables are decoded again and again by the diff). */
+  get section(): Section {
+    return this.#headers.at(this.#index)!;
+  }
 
   get count(): number {
     return this.types.length;
@@ -71,11 +83,19 @@ export function readRelocations(
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
 ): RelocationTable {
-  const sec = sections.at(relIndex)!;
+  // The header's fields, read in place: this runs once per relocation section per pass of the diff, hundreds
+  // of thousands of times on large objects, so no Section object and no name unless there is an error.
+  const sec = {
+    type: sections.type(relIndex),
+    entsize: sections.entsize(relIndex),
+    size: sections.size(relIndex),
+    offset: sections.offset(relIndex),
+    link: sections.link(relIndex),
+    info: sections.info(relIndex),
+  };
   const isRela = sec.type === SHT.RELA;
   const entsize = h.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
-  // Built only for an error message: this runs once per relocation section, tens of thousands of times.
-  const what = () => `relocation section '${sec.name}' (section ${relIndex})`;
+  const what = () => `relocation section '${sections.name(relIndex)}' (section ${relIndex})`;
   if (sec.entsize !== entsize)
     fail("bad-entry-size", `${what()} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
   if (sec.size % entsize !== 0)
@@ -101,20 +121,22 @@ export function readRelocations(
   let target: Uint8Array | undefined;
   let targetLength: number | undefined;
   if (sec.info !== 0) {
-    const t = sections.at(sec.info);
-    if (!t)
-      fail("bad-section-link", `${what()} applies to section ${sec.info}, which does not exist`, sec.offset);
-    if (!canBeRelocated(t)) {
+    const ti = sec.info;
+    if (!sections.has(ti))
+      fail("bad-section-link", `${what()} applies to section ${ti}, which does not exist`, sec.offset);
+    const tType = sections.type(ti);
+    if (!canBeRelocated(tType)) {
       fail(
         "bad-section-link",
-        `${what()} applies to section ${sec.info} ('${t.name}'), which cannot be relocated`,
+        `${what()} applies to section ${ti} ('${sections.name(ti)}'), which cannot be relocated`,
         sec.offset,
       );
     }
-    if (t.type !== SHT.NOBITS) {
+    if (tType !== SHT.NOBITS) {
       // RELA needs only the target's length, for the bounds check: for a plain section that is sh_size, so the
       // bytes (a view, or a decompression) are fetched only for REL and for compressed targets.
-      if (isRela && (t.flags & SHF.COMPRESSED) === 0 && !t.name.startsWith(".zdebug")) targetLength = t.size;
+      if (isRela && (sections.flags(ti) & SHF.COMPRESSED) === 0 && !sections.nameStartsWith(ti, ".zdebug"))
+        targetLength = sections.size(ti);
       else {
         target = targetBytes(sec.info);
         targetLength = target.length;
@@ -218,11 +240,11 @@ export function readRelocations(
     types[i] = type;
     syms[i] = sym;
   }
-  return new RelocationTable(sec, sec.info, sec.link, isRela, offsets, types, syms, addends);
+  return new RelocationTable(sections, relIndex, sec.info, sec.link, isRela, offsets, types, syms, addends);
 }
 
-function canBeRelocated(t: Section): boolean {
-  switch (t.type) {
+function canBeRelocated(type: number): boolean {
+  switch (type) {
     case SHT.NULL:
     case SHT.SYMTAB:
     case SHT.DYNSYM:

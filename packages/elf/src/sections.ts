@@ -215,6 +215,13 @@ export class SectionHeaders {
     return this.#shoff + i * this.#entsize;
   }
 
+  /** True when section `i`'s name starts with `prefix` (ASCII), without making the name. */
+  nameStartsWith(i: number, prefix: string): boolean {
+    const off = this.nameOffset(i);
+    if (!this.#names || (i === 0 && off === 0)) return prefix === "";
+    return this.#names.startsWith(off, prefix);
+  }
+
   name(i: number): string {
     const off = this.nameOffset(i);
     if (!this.#names || (i === 0 && off === 0)) return "";

@@ -49,6 +49,16 @@ export class StringTable {
     return b[offset + s.length] === 0;
   }
 
+  /** True when the string at `offset` starts with `prefix` (ASCII `prefix`), without making the string. */
+  startsWith(offset: number, prefix: string): boolean {
+    const b = this.bytes;
+    for (let k = 0; k < prefix.length; k++) {
+      const at = offset + k;
+      if (at >= b.length || b[at] !== prefix.charCodeAt(k)) return false;
+    }
+    return true;
+  }
+
   get(offset: number): string {
     if (offset >= this.bytes.length) {
       if (offset === 0 && this.bytes.length === 0) return "";
