@@ -1,6 +1,6 @@
 import type { Abbrev } from "./abbrev.js";
 import { DW_FORM, formName } from "./constants.js";
-import { NAME_HASH_PRIME, NAME_HASH_SEED, stringAt, toBigInt } from "./leb.js";
+import { lebBigAt, NAME_HASH_PRIME, NAME_HASH_SEED, stringAt, toBigInt } from "./leb.js";
 import type { DebugSection } from "./relocate.js";
 import type { DebugSections, Unit } from "./units.js";
 
@@ -368,36 +368,11 @@ export class DieReader {
       case DW_FORM.data16:
         // A 128-bit constant (C23 _BitInt enumerators): keep the low 64 bits' value in the file's byte order.
         return this.sec.le ? this.sec.u64big(p) : this.sec.u64big(p + 8);
-      case DW_FORM.udata: {
+      case DW_FORM.udata:
         // Up to 7 bytes (49 bits) a number holds the value exactly.
-        if (this.lebLength(p) <= 7) return toBigInt(this.ulebAt(p));
-        let v = 0n;
-        let shift = 0n;
-        let q = p;
-        for (let k = 0; k < 10; k++) {
-          const byte = this.bytes[q++]!;
-          v |= BigInt(byte & 0x7f) << shift;
-          shift += 7n;
-          if (byte < 0x80) break;
-        }
-        return BigInt.asUintN(64, v);
-      }
-      case DW_FORM.sdata: {
-        if (this.lebLength(p) <= 7) return toBigInt(this.slebAt(p));
-        let v = 0n;
-        let shift = 0n;
-        let q = p;
-        for (let k = 0; k < 10; k++) {
-          const byte = this.bytes[q++]!;
-          v |= BigInt(byte & 0x7f) << shift;
-          shift += 7n;
-          if (byte < 0x80) {
-            if (byte & 0x40) v -= 1n << shift;
-            break;
-          }
-        }
-        return BigInt.asIntN(64, v);
-      }
+        return this.lebLength(p) <= 7 ? toBigInt(this.ulebAt(p)) : lebBigAt(this.bytes, p, false);
+      case DW_FORM.sdata:
+        return this.lebLength(p) <= 7 ? toBigInt(this.slebAt(p)) : lebBigAt(this.bytes, p, true);
       case DW_FORM.implicit_const:
         return this.abbrev!.implicit![i]!;
       default:

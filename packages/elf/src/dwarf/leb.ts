@@ -124,33 +124,22 @@ export class Cursor {
 
   ulebBig(): bigint {
     const start = this.pos;
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end)
-        this.sec.fail("truncated", "LEB128 value runs past the end of the data", start);
-      const byte = this.bytes[this.pos++]!;
-      result |= BigInt(byte & 0x7f) << shift;
-      shift += 7n;
-      if (byte < 0x80) return BigInt.asUintN(64, result);
-    }
-    return this.sec.fail("bad-dwarf", "LEB128 value longer than 10 bytes", start);
+    this.pos = this.#lebEnd();
+    return lebBigAt(this.bytes, start, false);
   }
 
   slebBig(): bigint {
     const start = this.pos;
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end)
-        this.sec.fail("truncated", "LEB128 value runs past the end of the data", start);
-      const byte = this.bytes[this.pos++]!;
-      result |= BigInt(byte & 0x7f) << shift;
-      shift += 7n;
-      if (byte < 0x80) {
-        if (byte & 0x40) result -= 1n << shift;
-        return BigInt.asIntN(64, result);
-      }
+    this.pos = this.#lebEnd();
+    return lebBigAt(this.bytes, start, true);
+  }
+
+  /** Where the LEB128 value at `pos` ends: checked to lie inside [pos, end) and to take at most 10 bytes. */
+  #lebEnd(): number {
+    const start = this.pos;
+    for (let i = 0, p = start; i < 10; i++, p++) {
+      if (p >= this.end) this.sec.fail("truncated", "LEB128 value runs past the end of the data", start);
+      if (this.bytes[p]! < 0x80) return p + 1;
     }
     return this.sec.fail("bad-dwarf", "LEB128 value longer than 10 bytes", start);
   }
@@ -292,6 +281,25 @@ export class NameTable {
 /** Spreads the high bits of a name hash into the low ones, which pick the slot. */
 function mix(h: number): number {
   return h ^ (h >>> 15);
+}
+
+/**
+ * The LEB128 value at `p` as a 64-bit BigInt (unsigned, or signed when `signed`), read up to its last byte or
+ * 10 bytes: the caller has checked that it lies inside `b` (`Cursor.#lebEnd`, `DieReader.lebLength`).
+ */
+export function lebBigAt(b: Uint8Array, p: number, signed: boolean): bigint {
+  let v = 0n;
+  let shift = 0n;
+  for (let k = 0; k < 10; k++) {
+    const byte = b[p++]!;
+    v |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+    if (byte < 0x80) {
+      if (signed && byte & 0x40) v -= 1n << shift;
+      break;
+    }
+  }
+  return signed ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v);
 }
 
 /** Values below this get one shared BigInt each (see `toBigInt`). */
