@@ -424,20 +424,9 @@ export class ObjectView {
       return -1;
     const offset = h.offset(section);
     if (start < 0 || start + n > h.size(section) || offset + start + n > this.elf.bytes.length) return -1;
-    if (this.#zdebug(section)) return -1;
+    // Legacy `.zdebug*` sections are compressed without SHF_COMPRESSED.
+    if (h.nameStartsWith(section, ".zdebug")) return -1;
     return offset + start;
-  }
-
-  #zdebugMemo: Uint8Array | undefined;
-  /** Legacy `.zdebug*` sections are compressed without SHF_COMPRESSED (memoised: names cost a string). */
-  #zdebug(section: number): boolean {
-    this.#zdebugMemo ??= new Uint8Array(this.elf.headers.count);
-    let m = this.#zdebugMemo[section]!;
-    if (m === 0) {
-      m = this.elf.headers.name(section).startsWith(".zdebug") ? 2 : 1;
-      this.#zdebugMemo[section] = m;
-    }
-    return m === 2;
   }
 
   /** The file's bytes as a `Buffer` (the same memory), for native comparisons. */

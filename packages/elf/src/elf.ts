@@ -129,7 +129,7 @@ export class ElfFile {
     const offset = h.offset(index);
     if (h.flags(index) & SHF.COMPRESSED)
       return this.guard(() => readChdr(this.rawData(index), this.is64, this.littleEndian, offset));
-    if (!h.name(index).startsWith(".zdebug")) return undefined;
+    if (!h.nameStartsWith(index, ".zdebug")) return undefined;
     return this.guard(() => readZdebugHeader(this.rawData(index), offset));
   }
 

@@ -222,6 +222,12 @@ export class SectionHeaders {
     return this.#names.startsWith(off, prefix);
   }
 
+  /** The field at `o64` (ELF64: 8 bytes, as a number) or `o32` (ELF32: 4 bytes) of header `i`. */
+  #word(i: number, o64: number, o32: number): number {
+    const at = this.#at(i);
+    return this.#is64 ? u64Number(this.#dv, at + o64, this.#le) : this.#dv.getUint32(at + o32, this.#le);
+  }
+
   name(i: number): string {
     const off = this.nameOffset(i);
     if (!this.#names || (i === 0 && off === 0)) return "";
@@ -234,9 +240,7 @@ export class SectionHeaders {
     return this.#dv.getUint32(this.#at(i) + 4, this.#le);
   }
   flags(i: number): number {
-    return this.#is64
-      ? u64Number(this.#dv, this.#at(i) + 8, this.#le)
-      : this.#dv.getUint32(this.#at(i) + 8, this.#le);
+    return this.#word(i, 8, 8);
   }
   address(i: number): bigint {
     return this.#is64
@@ -244,14 +248,10 @@ export class SectionHeaders {
       : u64Big32(this.#dv.getUint32(this.#at(i) + 12, this.#le));
   }
   offset(i: number): number {
-    return this.#is64
-      ? u64Number(this.#dv, this.#at(i) + 24, this.#le)
-      : this.#dv.getUint32(this.#at(i) + 16, this.#le);
+    return this.#word(i, 24, 16);
   }
   size(i: number): number {
-    return this.#is64
-      ? u64Number(this.#dv, this.#at(i) + 32, this.#le)
-      : this.#dv.getUint32(this.#at(i) + 20, this.#le);
+    return this.#word(i, 32, 20);
   }
   link(i: number): number {
     return this.#dv.getUint32(this.#at(i) + (this.#is64 ? 40 : 24), this.#le);
@@ -260,14 +260,10 @@ export class SectionHeaders {
     return this.#dv.getUint32(this.#at(i) + (this.#is64 ? 44 : 28), this.#le);
   }
   addralign(i: number): number {
-    return this.#is64
-      ? u64Number(this.#dv, this.#at(i) + 48, this.#le)
-      : this.#dv.getUint32(this.#at(i) + 32, this.#le);
+    return this.#word(i, 48, 32);
   }
   entsize(i: number): number {
-    return this.#is64
-      ? u64Number(this.#dv, this.#at(i) + 56, this.#le)
-      : this.#dv.getUint32(this.#at(i) + 36, this.#le);
+    return this.#word(i, 56, 36);
   }
 }
 

@@ -174,7 +174,7 @@ export class SymbolView {
   }
 
   name(i: number): string {
-    const off = this.#dv.getUint32(this.#at(i), this.#le);
+    const off = this.nameOffset(i);
     return off === 0 ? "" : this.#strings.get(off);
   }
   /** st_name: the offset of the name in the linked string table. */
