@@ -2,7 +2,8 @@
  * What the two scenario harnesses (scenarios.test.ts, kernel-scenarios.test.ts) share: the sets an expect.json
  * states and the names it writes them with (C names: clone numbers dropped, static locals as `func::var`).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { SymbolEntry } from "../packages/diff/src/index.js";
 
 export interface StatusSets {
@@ -15,6 +16,15 @@ export interface TypeSets {
   changed: string[];
   new: string[];
   removed: string[];
+}
+
+/** The scenario folders of `root` that hold an `expect.json`, sorted (none when `root` is missing). */
+export function scenarioNamesIn(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, "expect.json")))
+    .map((d) => d.name)
+    .sort();
 }
 
 export function readJson<T>(path: string): T {

@@ -14,12 +14,20 @@
  * ELFDELTA_OUT_DIR points the harness at another build directory (default: test-objects/out);
  * ELFDELTA_KERNEL_SCENARIOS_DIR at other scenario sources.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { diffObjects, type Report } from "../packages/diff/src/index.js";
-import { dataName, readJson, type StatusSets, sorted, statusSets, type TypeSets } from "./expectations.js";
+import {
+  dataName,
+  readJson,
+  type StatusSets,
+  scenarioNamesIn,
+  sorted,
+  statusSets,
+  type TypeSets,
+} from "./expectations.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIOS = process.env.ELFDELTA_KERNEL_SCENARIOS_DIR ?? join(HERE, "kernel-scenarios");
@@ -132,12 +140,7 @@ function explain(r: Report): string {
   return lines.join("\n");
 }
 
-const scenarioNames = existsSync(SCENARIOS)
-  ? readdirSync(SCENARIOS, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(SCENARIOS, d.name, "expect.json")))
-      .map((d) => d.name)
-      .sort()
-  : [];
+const scenarioNames = scenarioNamesIn(SCENARIOS);
 
 describe("kernel scenarios", () => {
   it("has scenarios to run", () => {

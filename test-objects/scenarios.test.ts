@@ -12,7 +12,7 @@
  *
  * ELFDELTA_OUT_DIR points the harness at another build directory (default: test-objects/out).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -22,6 +22,7 @@ import {
   dataName,
   readJson,
   type StatusSets,
+  scenarioNamesIn,
   sorted,
   statusSets,
   type TypeSets,
@@ -121,12 +122,7 @@ function explain(r: Report): string {
   return lines.join("\n");
 }
 
-const scenarioNames = existsSync(SCENARIOS)
-  ? readdirSync(SCENARIOS, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(SCENARIOS, d.name, "expect.json")))
-      .map((d) => d.name)
-      .sort()
-  : [];
+const scenarioNames = scenarioNamesIn(SCENARIOS);
 
 describe("scenarios", () => {
   it("has scenarios to run", () => {
