@@ -21,6 +21,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median, table } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench", "out");
@@ -104,12 +105,6 @@ export async function ensureObjects() {
   }
   await Promise.all(jobs);
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** What `dump` reads: every section, symbol, relocation (type name, symbol name, addend) and group. */
 export function parseAll(lib, bytes) {
@@ -199,18 +194,6 @@ async function timeElfinfo(open, path) {
 
 const fmtMs = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
 const fmtX = (x) => `${x >= 100 ? x.toFixed(0) : x.toFixed(2)}×`;
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r) =>
-      r
-        .map((v, c) => String(v).padEnd(widths[c]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 export async function run() {
   console.log("\n## ELF reader: ours vs readelf -W -S -s -r vs elfinfo\n");

@@ -43,6 +43,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { readAll } from "./dwarf.mjs";
 import { parseAll } from "./elf.mjs";
+import { median, table } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench", "out", "scale");
@@ -239,12 +240,6 @@ async function ensureRelocationPairs(sizes) {
 // ---------------------------------------------------------------------------------------------------------
 // Measuring
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 function timed(f) {
   globalThis.gc?.();
   const t0 = performance.now();
@@ -389,18 +384,6 @@ function toolCell(t) {
 function ratioCell(t, ours, factor = 1) {
   if (!t || t.skipped) return "n/a";
   return `${t.capped ? "> " : ""}${fmtX((t.ms * factor) / ours)}`;
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r) =>
-      r
-        .map((v, c) => String(v).padEnd(widths[c]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import {
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench", "out", "tree");
@@ -288,12 +289,6 @@ async function measured(way, orig, patched, names, cores) {
   r.idle = a && b && b.total > a.total ? ((b.idle - a.idle) / (b.total - a.total)) * cores : Number.NaN;
   return r;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export async function run() {
   console.log(`\n## Directory diff on worker threads${QUICK ? " (BENCH_QUICK=1: one part)" : ""}\n`);
