@@ -6,7 +6,33 @@
 import { describe, expect, it } from "vitest";
 import { ElfError, type ElfErrorCode, readDwarf, readElf } from "../src/index.js";
 import { buildElf, concat, cstrings, rela64, symbolEntry } from "./build-elf.js";
-import { AT, abbrevTable, baseline, cstr, elfWith, FORM, setU32, TAG, u16, u32, unit } from "./dwarf/asm.js";
+import {
+  type AbbrevSpec,
+  AT,
+  abbrevTable,
+  baseline,
+  cstr,
+  elfWith,
+  FORM,
+  setU32,
+  TAG,
+  u16,
+  u32,
+  unit,
+} from "./dwarf/asm.js";
+
+/** The abbreviation of a base type with an inline name and a one-byte size, as most fixtures here use. */
+function namedBaseType(code: number): AbbrevSpec {
+  return [
+    code,
+    TAG.base_type,
+    false,
+    [
+      [AT.name, FORM.string],
+      [AT.byte_size, FORM.data1],
+    ],
+  ];
+}
 
 function read(sections: Record<string, number[]>, everything = true): void {
   const info = readDwarf(readElf(elfWith(sections), { path: "bad.o" }));
@@ -111,18 +137,7 @@ describe("unit headers", () => {
       setU32(info64, field + delta, target + delta);
     }
     // DW_FORM_strp is 8 bytes in 64-bit DWARF: use a unit with inline names instead of patching every form.
-    const abbrev = abbrevTable([
-      [1, TAG.compile_unit, true, [[AT.name, FORM.string]]],
-      [
-        2,
-        TAG.base_type,
-        false,
-        [
-          [AT.name, FORM.string],
-          [AT.byte_size, FORM.data1],
-        ],
-      ],
-    ]);
+    const abbrev = abbrevTable([[1, TAG.compile_unit, true, [[AT.name, FORM.string]]], namedBaseType(2)]);
     const u = unit([1, ...cstr("t.c"), 2, ...cstr("long"), 8, 0], { dwarf64: true });
     const info = readDwarf(readElf(elfWith({ ".debug_info": u, ".debug_abbrev": abbrev })));
     expect([...info.types.values()].map((t) => [t.name, t.size])).toEqual([["long", 8]]);
@@ -366,15 +381,7 @@ describe("limits", () => {
   it("refuses array bounds × element size that overflow", () => {
     const abbrev = abbrevTable([
       [1, TAG.compile_unit, true, []],
-      [
-        2,
-        TAG.base_type,
-        false,
-        [
-          [AT.name, FORM.string],
-          [AT.byte_size, FORM.data1],
-        ],
-      ],
+      namedBaseType(2),
       [3, TAG.array_type, true, [[AT.type, FORM.ref4]]],
       [4, TAG.subrange_type, false, [[AT.count, FORM.data8]]],
     ]);
@@ -393,15 +400,7 @@ describe("limits", () => {
   it("refuses a huge array bound", () => {
     const abbrev = abbrevTable([
       [1, TAG.compile_unit, true, []],
-      [
-        2,
-        TAG.base_type,
-        false,
-        [
-          [AT.name, FORM.string],
-          [AT.byte_size, FORM.data1],
-        ],
-      ],
+      namedBaseType(2),
       [3, TAG.array_type, true, [[AT.type, FORM.ref4]]],
       [4, TAG.subrange_type, false, [[AT.upper_bound, FORM.data8]]],
     ]);
@@ -472,15 +471,7 @@ describe("bit-fields", () => {
   it("refuses a bit-field whose DWARF 4 bit offset puts it before the struct", () => {
     const abbrev = abbrevTable([
       [1, TAG.compile_unit, true, []],
-      [
-        2,
-        TAG.base_type,
-        false,
-        [
-          [AT.name, FORM.string],
-          [AT.byte_size, FORM.data1],
-        ],
-      ],
+      namedBaseType(2),
       [3, TAG.structure_type, true, [[AT.byte_size, FORM.data1]]],
       [
         4,
