@@ -9,7 +9,7 @@ import { type RelocationTable, readRelocations } from "./relocations.js";
 import { readSections, type Section, type SectionHeaders } from "./sections.js";
 import { readSegments, type Segment } from "./segments.js";
 import { StringTable } from "./strings.js";
-import { type ElfSymbol, readSymbolTable, type SymbolTable, SymbolView } from "./symbols.js";
+import { type ElfSymbol, readSymbolTable, type SymbolTable, SymbolView, symbolTableOf } from "./symbols.js";
 
 export interface ReadOptions {
   /** The file name, used in error messages. */
@@ -147,7 +147,11 @@ export class ElfFile {
 
   /** `.symtab`, or undefined when the file has none (stripped). */
   get symbolTable(): SymbolTable | undefined {
-    if (this.#symtab === undefined) this.#symtab = this.#readTable(SHT.SYMTAB);
+    if (this.#symtab === undefined) {
+      // From the view (validated once), which the diff and the DWARF reader may have made already.
+      const view = this.symbolView;
+      this.#symtab = view ? symbolTableOf(view, this.headers) : null;
+    }
     return this.#symtab ?? undefined;
   }
 

@@ -42,10 +42,14 @@ export function readSymbolTable(
   sections: SectionHeaders,
   tableIndex: number,
 ): SymbolTable {
-  const view = new SymbolView(bytes, h, sections, tableIndex);
+  return symbolTableOf(new SymbolView(bytes, h, sections, tableIndex), sections);
+}
+
+/** Every entry of an (already validated) view as an `ElfSymbol`. */
+export function symbolTableOf(view: SymbolView, sections: SectionHeaders): SymbolTable {
   const symbols = new Array<ElfSymbol>(view.count);
   for (let i = 0; i < view.count; i++) symbols[i] = view.symbol(i);
-  return { section: sections.at(tableIndex)!, symbols, firstGlobal: view.firstGlobal };
+  return { section: sections.at(view.tableIndex)!, symbols, firstGlobal: view.firstGlobal };
 }
 
 /**
