@@ -3,6 +3,7 @@ import {
   archTable,
   type ElfFile,
   type ElfSymbol,
+  isDefinedIn,
   type RelocType,
   type Section,
   SHF,
@@ -979,11 +980,7 @@ function rank(e: Entity): number {
   return b * 2 + (e.name.raw.includes(".") ? 1 : 0);
 }
 
-export function definedInSection(sym: ElfSymbol): boolean {
-  return (sym.shndx !== SHN_UNDEF && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
-}
-
-/** Defined in a real section (see `definedInSection`). */
+/** Defined in a real section (see `isDefinedIn`). */
 const SYM_DEFINED = 1;
 /**
  * A section symbol, a local label or another symbol whose meaning is "this place in the section", not an
@@ -1003,7 +1000,7 @@ function symbolBits(sv: SymbolView | undefined): Uint8Array {
     const shndx = sv!.shndx(i);
     const raw = sv!.shndxRaw(i);
     let b = 0;
-    if ((shndx !== SHN_UNDEF && shndx < 0xff00) || raw === 0xffff) b |= SYM_DEFINED;
+    if (isDefinedIn(shndx, raw)) b |= SYM_DEFINED;
     if (shndx === SHN_UNDEF && raw !== 0xffff) b |= SYM_UNDEF;
     if (type === STT.SECTION) b |= SYM_SECTION | SYM_LABEL;
     else if (type === STT.NOTYPE && sv!.bind(i) === STB.LOCAL) b |= SYM_LABEL;

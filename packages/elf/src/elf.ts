@@ -1,6 +1,6 @@
 import { archTable, machineName, relocTypeName } from "./arch/index.js";
 import { type CompressionHeader, decompress, readChdr, readZdebugHeader } from "./compression.js";
-import { SHF, SHN_UNDEF, SHT } from "./constants.js";
+import { SHF, SHT } from "./constants.js";
 import { ElfError, fail } from "./errors.js";
 import { readGroup, type SectionGroup } from "./groups.js";
 import { type ElfHeader, readHeader } from "./header.js";
@@ -9,7 +9,14 @@ import { type RelocationTable, readRelocations } from "./relocations.js";
 import { readSections, type Section, type SectionHeaders } from "./sections.js";
 import { readSegments, type Segment } from "./segments.js";
 import { StringTable } from "./strings.js";
-import { type ElfSymbol, readSymbolTable, type SymbolTable, SymbolView, symbolTableOf } from "./symbols.js";
+import {
+  type ElfSymbol,
+  isDefinedIn,
+  readSymbolTable,
+  type SymbolTable,
+  SymbolView,
+  symbolTableOf,
+} from "./symbols.js";
 
 export interface ReadOptions {
   /** The file name, used in error messages. */
@@ -353,7 +360,7 @@ export class ElfFile {
 
   /** True for symbols defined in a real section (not UND/ABS/COMMON or another reserved index). */
   static isDefinedInSection(sym: ElfSymbol): boolean {
-    return (sym.shndx !== SHN_UNDEF && sym.shndx < 0xff00) || sym.shndxRaw === 0xffff;
+    return isDefinedIn(sym.shndx, sym.shndxRaw);
   }
 }
 

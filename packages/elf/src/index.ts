@@ -26,4 +26,4 @@ export { type Relocation, RelocationTable } from "./relocations.js";
 export { type Section, SectionHeaders } from "./sections.js";
 export type { Segment } from "./segments.js";
 export { StringTable } from "./strings.js";
-export { type ElfSymbol, type SymbolTable, SymbolView } from "./symbols.js";
+export { type ElfSymbol, isDefinedIn, type SymbolTable, SymbolView } from "./symbols.js";

@@ -25,6 +25,14 @@ export interface ElfSymbol {
   readonly shndx: number;
 }
 
+/**
+ * True for a symbol defined in a real section: not UND, ABS, COMMON or another reserved index, but
+ * SHN_XINDEX (whose real index is in SYMTAB_SHNDX). `shndx` as resolved, `shndxRaw` as stored.
+ */
+export function isDefinedIn(shndx: number, shndxRaw: number): boolean {
+  return (shndx !== SHN_UNDEF && shndx < SHN_LORESERVE) || shndxRaw === SHN_XINDEX;
+}
+
 export interface SymbolTable {
   readonly section: Section;
   readonly symbols: readonly ElfSymbol[];

@@ -1,6 +1,7 @@
 import { SHF, SHT } from "../constants.js";
 import { type ElfFile, withFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
+import { isDefinedIn } from "../symbols.js";
 import type { AbbrevTable } from "./abbrev.js";
 import { DW_AT, DW_TAG } from "./constants.js";
 import { DieReader } from "./forms.js";
@@ -678,8 +679,7 @@ class DwarfReader implements DieLookup {
       if (t !== STT_OBJECT && t !== STT_FUNC && t !== STT_COMMON && t !== STT_TLS && t !== STT_GNU_IFUNC)
         continue;
       const shndx = sv.shndx(i);
-      const defined = (shndx !== 0 && shndx < 0xff00) || sv.shndxRaw(i) === 0xffff;
-      if (!defined) continue;
+      if (!isDefinedIn(shndx, sv.shndxRaw(i))) continue;
       const key = placeOf(shndx, sv.value(i));
       if (key === undefined) continue;
       const head = first.get(key);
@@ -694,8 +694,7 @@ class DwarfReader implements DieLookup {
         byName = new Map();
         for (let i = 0; i < nsyms; i++) {
           const shndx = sv.shndx(i);
-          const defined =
-            (shndx !== 0 && shndx < 0xff00) || sv.shndxRaw(i) === 0xffff || shndx === SHN_COMMON;
+          const defined = isDefinedIn(shndx, sv.shndxRaw(i)) || shndx === SHN_COMMON;
           if (!defined || sv.nameOffset(i) === 0) continue;
           const n = sv.name(i);
           if (n !== "" && !byName.has(n)) byName.set(n, i);

@@ -5,6 +5,7 @@ import { SHT } from "../constants.js";
 import type { ElfFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
 import type { Section } from "../sections.js";
+import { isDefinedIn } from "../symbols.js";
 import { decodeString, MAX_NAME_OFFSET, NameTable, toBigInt } from "./leb.js";
 
 /** What the reader uses of Node's Buffer, when it runs on Node: a copy-free string decoder over a byte range. */
@@ -653,7 +654,7 @@ class RawSymbols {
       shndx = v.getUint16(p + 14, le);
     }
     // SHN_XINDEX: the real index is in SYMTAB_SHNDX, and may be any number (70,000 sections happen).
-    const defined = shndx === 0xffff || (shndx !== 0 && shndx < 0xff00);
+    const defined = isDefinedIn(shndx, shndx);
     if (shndx === 0xffff) {
       // Through the in-place view of .symtab when this is it (no object per symbol), else decoded.
       const sv = this.elf.symbolView;
