@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readElf } from "@elfdelta/elf";
 import { describe, expect, it } from "vitest";
 import { diffObjects, type Report } from "../src/index.js";
 
@@ -74,5 +76,46 @@ describe("correlation on real objects", () => {
         "count_new::hits new",
       ]);
     }
+  });
+});
+
+describe("inputs", () => {
+  const pair = (target: string, scenario: string) =>
+    [
+      readFileSync(`${OUT}${target}/scenarios/${scenario}/orig.fs.o`),
+      readFileSync(`${OUT}${target}/scenarios/${scenario}/patched.fs.o`),
+    ] as const;
+
+  it("are not written to: a second diff of the same Buffers gives the same report", () => {
+    // REL targets keep addends in the relocated bytes, which the comparison masks in a copy.
+    for (const [target, scenario] of [
+      ["armhf-clang", "cold-part"],
+      ["i686-gcc", "static-helper-inlined"],
+      ["riscv64-gcc", "switch-jump-table"],
+    ] as const) {
+      const [o, p] = pair(target, scenario);
+      const before = [Buffer.from(o), Buffer.from(p)];
+      const first = JSON.stringify(diffObjects(o, p));
+      expect(o.equals(before[0]!), target).toBe(true);
+      expect(p.equals(before[1]!), target).toBe(true);
+      expect(JSON.stringify(diffObjects(o, p)), target).toBe(first);
+    }
+  });
+
+  it("are quoted as they are in the file where code differs", () => {
+    const [o, p] = pair("riscv64-gcc", "static-helper-inlined");
+    const reason = diffObjects(o, p)
+      .functions.find((f) => f.name === "reader_a")
+      ?.reasons.find((r) => r.startsWith("code differs"));
+    const m = /^code differs from offset 0x([0-9a-f]+) \(([0-9a-f ]+) → ([0-9a-f ]+)\)/.exec(reason ?? "");
+    expect(m, reason).not.toBeNull();
+    const at = Number.parseInt(m![1]!, 16);
+    const quoted = (elf: ReturnType<typeof readElf>, hex: string) => {
+      const bytes = elf.data(elf.sectionIndex(".text.reader_a"));
+      const n = hex.split(" ").length;
+      return Array.from(bytes.subarray(at, at + n), (b) => b.toString(16).padStart(2, "0")).join(" ");
+    };
+    expect(m![2]).toBe(quoted(readElf(o), m![2]!));
+    expect(m![3]).toBe(quoted(readElf(p), m![3]!));
   });
 });

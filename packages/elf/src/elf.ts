@@ -51,7 +51,8 @@ export class ElfFile {
   #groups: SectionGroup[] | undefined;
   #segments: Segment[] | undefined;
 
-  constructor(bytes: Uint8Array, options: ReadOptions = {}) {
+  constructor(input: Uint8Array, options: ReadOptions = {}) {
+    const bytes = plainBytes(input);
     this.bytes = bytes;
     this.path = options.path;
     this.header = withFile(options.path, () => readHeader(bytes));
@@ -375,6 +376,18 @@ export function withFile<T>(path: string | undefined, f: () => T): T {
 }
 
 /** Reads an ELF file from bytes. Throws `ElfError` for anything malformed. */
+/**
+ * The caller's bytes as a plain `Uint8Array` over the same memory. A Node `Buffer` (what `readFileSync`
+ * returns) is a subclass whose `slice` does not copy: code that copies a range with `slice` to change it
+ * (masking relocation fields, for one) would write into the caller's file, and a second diff of the same
+ * buffers would read the changed bytes.
+ */
+function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype
+    ? b
+    : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export function readElf(bytes: Uint8Array, options: ReadOptions = {}): ElfFile {
   return new ElfFile(bytes, options);
 }

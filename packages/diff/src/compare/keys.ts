@@ -149,7 +149,8 @@ export function assertNever(x: never): never {
 /** A copy of `section[start, end)` with every relocation field in it cleared (see fields.ts). */
 export function maskedRange(view: ObjectView, section: number, start: number, end: number): Uint8Array {
   const data = view.bytes(section);
-  const out = data.slice(start, Math.min(end, data.length));
+  // A copy whatever `data` is (a Node Buffer's `slice` is a view): the fields are cleared in it.
+  const out = new Uint8Array(data.subarray(start, Math.min(end, data.length)));
   const r = view.relocs(section);
   const [from, to] = view.relocRange(section, start, end);
   for (let i = from; i < to; i++) {
