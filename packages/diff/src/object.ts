@@ -4,6 +4,7 @@ import {
   type ElfFile,
   type ElfSymbol,
   isDefinedIn,
+  RelocationScratch,
   type RelocType,
   type Section,
   SHF,
@@ -277,19 +278,26 @@ export class ObjectView {
     const entities: Entity[] = [];
     const bySymbol: (Entity | undefined)[] = new Array(this.#symbolCount).fill(undefined);
     const opd = elf.machine === EM_PPC64 ? elf.sectionIndex(".opd") : -1;
+    const hooks = options.unlisted !== undefined || options.neverCorrelated !== undefined;
     for (let si = 1; si < this.#symbolCount; si++) {
       const kind = entityKind(sv!.type(si));
       if (!kind) continue;
-      const common = sv!.shndx(si) === SHN_COMMON;
+      const shndx = sv!.shndx(si);
+      const common = shndx === SHN_COMMON;
       if (!common && (this.#symBits[si]! & SYM_DEFINED) === 0) continue;
-      const sym = sv!.symbol(si);
-      let name = parseName(sym.name);
+      // Read from the table in place: an `ElfSymbol` only for a profile's hooks.
+      let name = parseName(sv!.name(si));
       if (name.hidden) continue;
-      const home = common ? "COMMON" : headers.has(sym.shndx) ? headers.name(sym.shndx) : "";
-      if (options.unlisted?.(home, sym)) continue;
-      if (!name.compilerMade && options.neverCorrelated?.(home, sym)) name = asCompilerMade(name);
-      let section = common ? -1 : sym.shndx;
-      let start = common ? 0 : Number(sym.value);
+      if (hooks) {
+        const sym = sv!.symbol(si);
+        const home = common ? "COMMON" : headers.has(shndx) ? headers.name(shndx) : "";
+        if (options.unlisted?.(home, sym)) continue;
+        if (!name.compilerMade && options.neverCorrelated?.(home, sym)) name = asCompilerMade(name);
+      }
+      const type = sv!.type(si);
+      const value = sv!.valueNumber(si);
+      let section = common ? -1 : shndx;
+      let start = common ? 0 : value;
       if (kind === "function" && elf.machine === EM_ARM) start &= ~1;
       if (opd >= 0 && kind === "function" && section === opd) {
         const code = this.#descriptorTarget(opd, start);
@@ -300,17 +308,17 @@ export class ObjectView {
       }
       const placed = section >= 0 && headers.has(section);
       const nobits = placed ? headers.type(section) === SHT.NOBITS : common;
-      const tls = sym.type === STT.TLS || (placed ? (headers.flags(section) & SHF.TLS) !== 0 : false);
+      const tls = type === STT.TLS || (placed ? (headers.flags(section) & SHF.TLS) !== 0 : false);
       const bits = Entity.bits({
         kind,
         nobits,
         common,
         tls,
-        bind: sym.bind,
-        type: sym.type,
-        thumb: (Number(sym.value & 1n) & 1) === 1,
+        bind: sv!.bind(si),
+        type,
+        thumb: value <= Number.MAX_SAFE_INTEGER ? (value & 1) === 1 : (sv!.value(si) & 1n) === 1n,
       });
-      const e = new Entity(entities.length, si, name, section, start, sym.size, bits);
+      const e = new Entity(entities.length, si, name, section, start, sv!.size(si), bits);
       entities.push(e);
       bySymbol[si] = e;
     }
@@ -332,15 +340,36 @@ export class ObjectView {
   }
 
   #buildAnchors(entities: Entity[]): void {
-    const placed = entities.filter((e) => e.section >= 0);
-    placed.sort((a, b) => a.section - b.section || a.start - b.start || b.size - a.size || rank(a) - rank(b));
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const list: Entity[] = [];
     const sectionCount = this.elf.headers.count;
+    // Placed entities ordered by section, start, size (largest first) and rank, ties in table order: a
+    // counting sort by section, then a sort inside each section (most hold one entity: -ffunction-sections).
+    const bySection = new Int32Array(sectionCount + 2);
+    let placedCount = 0;
+    for (const e of entities) {
+      if (e.section < 0) continue;
+      bySection[Math.min(e.section, sectionCount) + 1]!++;
+      placedCount++;
+    }
+    for (let k = 1; k < bySection.length; k++) bySection[k]! += bySection[k - 1]!;
+    const order = new Int32Array(placedCount);
+    const fill = bySection.slice(0, bySection.length - 1);
+    for (const e of entities) if (e.section >= 0) order[fill[Math.min(e.section, sectionCount)]!++] = e.index;
+    const inSection = (a: number, b: number): number => {
+      const x = entities[a]!;
+      const y = entities[b]!;
+      return x.section - y.section || x.start - y.start || y.size - x.size || rank(x) - rank(y);
+    };
+    for (let k = 0; k + 1 < bySection.length; k++) {
+      const from = bySection[k]!;
+      const to = bySection[k + 1]!;
+      if (to - from > 1) order.set(Array.from(order.subarray(from, to)).sort(inSection), from);
+    }
+    const starts = new Float64Array(placedCount);
+    const ends = new Float64Array(placedCount);
+    const list: Entity[] = [];
     const first = new Int32Array(sectionCount + 1);
-    for (let i = 0; i < placed.length; i++) {
-      const e = placed[i]!;
+    for (let i = 0; i < placedCount; i++) {
+      const e = entities[order[i]!]!;
       const prev = list[list.length - 1];
       if (
         prev &&
@@ -356,23 +385,24 @@ export class ObjectView {
       if (e.size === 0 && e.kind === "function") {
         // Hand-written code without a size: up to the next symbol or the end of the section.
         let next = this.elf.headers.has(e.section) ? this.elf.headers.size(e.section) : e.start;
-        for (let j = i + 1; j < placed.length && placed[j]!.section === e.section; j++) {
-          if (placed[j]!.start > e.start) {
-            next = placed[j]!.start;
+        for (let j = i + 1; j < placedCount && entities[order[j]!]!.section === e.section; j++) {
+          const start = entities[order[j]!]!.start;
+          if (start > e.start) {
+            next = start;
             break;
           }
         }
         end = next;
         (e as { size: number }).size = Math.max(0, next - e.start);
       }
-      starts.push(e.start);
-      ends.push(end);
+      starts[list.length] = e.start;
+      ends[list.length] = end;
       list.push(e);
       if (e.section < sectionCount) first[e.section + 1]!++;
     }
     for (let k = 1; k <= sectionCount; k++) first[k]! += first[k - 1]!;
-    this.#anchorStart = Float64Array.from(starts);
-    this.#anchorEnd = Float64Array.from(ends);
+    this.#anchorStart = starts.subarray(0, list.length);
+    this.#anchorEnd = ends.subarray(0, list.length);
     this.#anchorEntity = list;
     this.#firstAnchor = first;
   }
@@ -487,6 +517,34 @@ export class ObjectView {
   /** Every relocation that patches `section`, merged and sorted by offset (cached). */
   relocs(section: number): SectionRelocs {
     return this.#recentRelocs(section).relocs;
+  }
+
+  /**
+   * `relocs(section)` for a pass over the whole object, valid until the next call with the same scratch.
+   * Such a pass visits every section once: decoded into `scratch`, its tables neither make new arrays nor
+   * push out of the cache the sections the comparison is working on. The cache still serves the sections it
+   * holds, sections a pass may come back to (`revisits`: several entities in them) and the rare ones that
+   * need merging (several tables, unsorted offsets, MIPS pairs).
+   */
+  #passRelocs(section: number, scratch: RelocationScratch, revisits: boolean): SectionRelocs {
+    const elf = this.elf;
+    const tables = elf.relocationSectionCount(section);
+    if (tables === 0) return EMPTY_RELOCS;
+    if (
+      tables > 1 ||
+      this.machine === EM_MIPS ||
+      (this.#slotOf[section] ?? -1) >= 0 ||
+      (revisits && this.#anchorsIn(section) > 1)
+    )
+      return this.relocs(section);
+    const r = elf.relocationsInto(elf.relocationSectionOf(section, 0), scratch);
+    return isSorted(r.offsets) ? r : this.relocs(section);
+  }
+
+  /** How many primary entities `section` holds. */
+  #anchorsIn(section: number): number {
+    const first = this.#firstAnchor;
+    return section >= 0 && section + 1 < first.length ? first[section + 1]! - first[section]! : 0;
   }
 
   #recentRelocs(section: number): RecentRelocs {
@@ -800,9 +858,10 @@ export class ObjectView {
     const targets = new Set<number>();
     for (const rs of this.elf.relocationSections) targets.add(h.info(rs));
     const sv = this.#sv;
+    const scratch = new RelocationScratch();
     for (const target of targets) {
       if (!h.has(target) || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
-      const r = this.relocs(target);
+      const r = this.#passRelocs(target, scratch, false);
       for (let i = 0; i < r.count; i++) {
         // `sectionPoint` without an object per relocation (this visits every relocation of the file).
         const si = r.symbols[i]!;
@@ -875,9 +934,10 @@ export class ObjectView {
         maybe[si] = 1;
       }
     }
+    const scratch = new RelocationScratch();
     for (const e of this.entities) {
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
-      const r = this.relocs(e.section);
+      const r = this.#passRelocs(e.section, scratch, true);
       const to = lowerBound(r.offsets, e.start + e.size);
       for (let i = lowerBound(r.offsets, e.start); i < to; i++) {
         if (maybe[r.symbols[i]!] !== 1) continue;
@@ -898,9 +958,10 @@ export class ObjectView {
     const n = this.entities.length;
     const refs: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     const users: (Entity[] | undefined)[] = new Array(n).fill(undefined);
+    const scratch = new RelocationScratch();
     for (const e of this.entities) {
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
-      const r = this.relocs(e.section);
+      const r = this.#passRelocs(e.section, scratch, true);
       const from = lowerBound(r.offsets, e.start);
       const to = lowerBound(r.offsets, e.start + e.size);
       let list: Entity[] | undefined;

@@ -5,7 +5,12 @@ import { ElfError, fail } from "./errors.js";
 import { readGroup, type SectionGroup } from "./groups.js";
 import { type ElfHeader, readHeader } from "./header.js";
 import { type Note, readNotes } from "./notes.js";
-import { type RelocationTable, readRelocations } from "./relocations.js";
+import {
+  type RelocationScratch,
+  type RelocationTable,
+  readRelocations,
+  readRelocationsInto,
+} from "./relocations.js";
 import { readSections, type Section, type SectionHeaders } from "./sections.js";
 import { readSegments, type Segment } from "./segments.js";
 import { StringTable } from "./strings.js";
@@ -255,6 +260,36 @@ export class ElfFile {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
       throw e;
     }
+  }
+
+  /**
+   * Decodes REL/RELA section `index` into `scratch` (see `RelocationScratch`): what `relocations` gives,
+   * without new arrays, valid until the next decode into the same scratch.
+   */
+  relocationsInto(index: number, scratch: RelocationScratch): RelocationScratch {
+    try {
+      return readRelocationsInto(
+        this.bytes,
+        this.header,
+        this.headers,
+        index,
+        this.#symbolCountFn,
+        this.#dataFn,
+        scratch,
+      );
+    } catch (e) {
+      if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
+      throw e;
+    }
+  }
+
+  /** The REL/RELA sections patching `target`: how many, and the index of the `k`th (`relocationSectionOf`). */
+  relocationSectionCount(target: number): number {
+    const first = this.#relocationIndex();
+    return target < 0 || target + 1 >= first.length ? 0 : first[target + 1]! - first[target]!;
+  }
+  relocationSectionOf(target: number, k: number): number {
+    return this.#relocsOf[this.#relocationIndex()[target]! + k]!;
   }
 
   readonly #symbolCountFn = (tableIndex: number): number => this.symbolCountOf(tableIndex);

@@ -22,7 +22,7 @@ export { type LoadedObject, openElf, openObjects, readBytes } from "./files.js";
 export type { SectionGroup } from "./groups.js";
 export { type ElfHeader, isElf } from "./header.js";
 export type { Note } from "./notes.js";
-export { type Relocation, RelocationTable } from "./relocations.js";
+export { type Relocation, RelocationScratch, RelocationTable } from "./relocations.js";
 export { type Section, SectionHeaders } from "./sections.js";
 export type { Segment } from "./segments.js";
 export { StringTable } from "./strings.js";

@@ -83,6 +83,58 @@ export function readRelocations(
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
 ): RelocationTable {
+  const t = decode(bytes, h, sections, relIndex, symbolCount, targetBytes, undefined);
+  return new RelocationTable(
+    sections,
+    relIndex,
+    t.target,
+    t.link,
+    t.isRela,
+    t.offsets,
+    t.types,
+    t.symbols,
+    t.addends,
+  );
+}
+
+/**
+ * Decodes a REL/RELA section into `scratch`'s arrays instead of new ones (same checks, same errors): for a
+ * caller that visits every table once and keeps nothing, as the diff's passes over a whole object do.
+ * The arrays are valid until the next decode into the same scratch.
+ */
+export function readRelocationsInto(
+  bytes: Uint8Array,
+  h: ElfHeader,
+  sections: SectionHeaders,
+  relIndex: number,
+  symbolCount: (tableIndex: number) => number,
+  targetBytes: (sectionIndex: number) => Uint8Array,
+  scratch: RelocationScratch,
+): RelocationScratch {
+  decode(bytes, h, sections, relIndex, symbolCount, targetBytes, scratch);
+  return scratch;
+}
+
+interface Decoded {
+  target: number;
+  link: number;
+  isRela: boolean;
+  count: number;
+  offsets: Float64Array;
+  types: Uint32Array;
+  symbols: Uint32Array;
+  addends: BigInt64Array;
+}
+
+function decode(
+  bytes: Uint8Array,
+  h: ElfHeader,
+  sections: SectionHeaders,
+  relIndex: number,
+  symbolCount: (tableIndex: number) => number,
+  targetBytes: (sectionIndex: number) => Uint8Array,
+  scratch: RelocationScratch | undefined,
+): Decoded {
   // The header's fields, read in place: this runs once per relocation section per pass of the diff, hundreds
   // of thousands of times on large objects, so no Section object and no name unless there is an error.
   const sec = {
@@ -161,7 +213,14 @@ export function readRelocations(
   let syms: Uint32Array;
   let addends: BigInt64Array;
   let addendWords: Uint32Array | undefined;
-  if (count <= SMALL_TABLE) {
+  if (scratch) {
+    scratch.reserve(count);
+    offsets = scratch.offsets;
+    types = scratch.types;
+    syms = scratch.symbols;
+    addends = scratch.addends;
+    addendWords = scratch.addendWords;
+  } else if (count <= SMALL_TABLE) {
     offsets = new Float64Array(count);
     types = new Uint32Array(count);
     syms = new Uint32Array(count);
@@ -235,13 +294,77 @@ export function readRelocations(
       }
     } else if (relocatable && target && lastInfo && offset + width <= target.length) {
       addends[i] = implicitAddend(lastInfo.addend, target, offset, le);
+    } else if (scratch) {
+      addends[i] = 0n;
     }
     offsets[i] = offset;
     types[i] = type;
     syms[i] = sym;
   }
-  return new RelocationTable(sections, relIndex, sec.info, sec.link, isRela, offsets, types, syms, addends);
+  if (scratch) {
+    scratch.target = sec.info;
+    scratch.count = count;
+  }
+  return { target: sec.info, link: sec.link, isRela, count, offsets, types, symbols: syms, addends };
 }
+
+/**
+ * Arrays lent to `readRelocationsInto`, reused from table to table: exactly `count` long each time (callers
+ * search them by their length), from one buffer per size up to `POOLED_SIZES` entries (most tables of an
+ * object built with -ffunction-sections have a handful), views of one growing buffer beyond.
+ */
+export class RelocationScratch {
+  target = 0;
+  count = 0;
+  offsets: Float64Array = new Float64Array(0);
+  types: Uint32Array = new Uint32Array(0);
+  symbols: Uint32Array = new Uint32Array(0);
+  addends: BigInt64Array = new BigInt64Array(0);
+  /** `addends` as 32-bit words (written without making a bigint per entry). */
+  addendWords: Uint32Array = new Uint32Array(0);
+  readonly #bySize: (ScratchViews | undefined)[] = [];
+  #big = new ArrayBuffer(0);
+
+  /** Points the arrays at `count` entries of storage. */
+  reserve(count: number): void {
+    let v: ScratchViews;
+    if (count < POOLED_SIZES) {
+      v = this.#bySize[count] ??= views(new ArrayBuffer(count * 24), count);
+    } else {
+      if (this.#big.byteLength < count * 24)
+        this.#big = new ArrayBuffer(Math.max(count, (2 * this.#big.byteLength) / 24) * 24);
+      v = views(this.#big, count);
+    }
+    this.offsets = v.offsets;
+    this.types = v.types;
+    this.symbols = v.symbols;
+    this.addends = v.addends;
+    this.addendWords = v.addendWords;
+  }
+}
+
+interface ScratchViews {
+  readonly offsets: Float64Array;
+  readonly types: Uint32Array;
+  readonly symbols: Uint32Array;
+  readonly addends: BigInt64Array;
+  readonly addendWords: Uint32Array;
+}
+
+/** `count` entries of each array over `buffer` (24 bytes an entry; the arrays at fixed fractions of it). */
+function views(buffer: ArrayBuffer, count: number): ScratchViews {
+  const n = buffer.byteLength / 24;
+  return {
+    offsets: new Float64Array(buffer, 0, count),
+    addends: new BigInt64Array(buffer, n * 8, count),
+    addendWords: new Uint32Array(buffer, n * 8, count * 2),
+    types: new Uint32Array(buffer, n * 16, count),
+    symbols: new Uint32Array(buffer, n * 20, count),
+  };
+}
+
+/** Table sizes `RelocationScratch` keeps a buffer of its own for. */
+const POOLED_SIZES = 64;
 
 function canBeRelocated(type: number): boolean {
   switch (type) {
