@@ -251,7 +251,6 @@ export class ObjectView {
   #refs: (Entity[] | undefined)[] | undefined;
   #users: (Entity[] | undefined)[] | undefined;
   #sectionKeys: (string | undefined)[];
-  #data: (Uint8Array | undefined)[] = [];
   #fileBuffer: Buffer | undefined;
   /** `.symtab` read in place; no object per symbol (see `SymbolView`). */
   #sv: SymbolView | undefined;
@@ -274,7 +273,6 @@ export class ObjectView {
     // No bigger than the object: most objects of a build tree have a few dozen sections.
     this.#ring = new Array(Math.max(1, Math.min(RECENT_SECTIONS, sectionCount))).fill(undefined);
     this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
-    this.#data = new Array(sectionCount).fill(undefined);
     const entities: Entity[] = [];
     const bySymbol: (Entity | undefined)[] = new Array(this.#symbolCount).fill(undefined);
     const opd = elf.machine === EM_PPC64 ? elf.sectionIndex(".opd") : -1;
@@ -435,14 +433,12 @@ export class ObjectView {
     return this.elf.headers.at(index);
   }
 
-  /** The section's bytes, decompressed (empty for NOBITS); cached per section. */
+  /**
+   * The section's bytes, decompressed (empty for NOBITS). Not kept here: `elf.data` keeps what it
+   * decompressed, and a view of the file costs less to make again than to keep for every section.
+   */
   bytes(section: number): Uint8Array {
-    let d = this.#data[section];
-    if (d === undefined) {
-      d = this.elf.data(section);
-      this.#data[section] = d;
-    }
-    return d;
+    return this.elf.data(section);
   }
 
   /**
