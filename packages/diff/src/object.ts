@@ -516,6 +516,17 @@ export class ObjectView {
   }
 
   /**
+   * `relocs(section)` for a look the caller does not keep (the numeric first comparison of two entities,
+   * which usually finds them the same): valid until the next `relocsOnce` of this view, so nothing it
+   * calls may call `relocsOnce` again. See `#passRelocs`.
+   */
+  relocsOnce(section: number): SectionRelocs {
+    return this.#passRelocs(section, this.#onceScratch, true);
+  }
+
+  readonly #onceScratch = new RelocationScratch();
+
+  /**
    * `relocs(section)` for a pass over the whole object, valid until the next call with the same scratch.
    * Such a pass visits every section once: decoded into `scratch`, its tables neither make new arrays nor
    * push out of the cache the sections the comparison is working on. The cache still serves the sections it

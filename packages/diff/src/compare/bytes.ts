@@ -107,8 +107,9 @@ function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
   const oEmpty = o.section < 0 || o.nobits;
   const pEmpty = p.section < 0 || p.nobits;
   if (oEmpty || pEmpty) return oEmpty && pEmpty;
-  const ro = ov.relocs(o.section);
-  const rp = pv.relocs(p.section);
+  // Decoded for this look only: most pairs are the same, and their sections are not visited again.
+  const ro = ov.relocsOnce(o.section);
+  const rp = pv.relocsOnce(p.section);
   const i0 = lowerBound(ro.offsets, o.start);
   const i1 = lowerBound(ro.offsets, o.start + o.size);
   const j0 = lowerBound(rp.offsets, p.start);
