@@ -13,7 +13,7 @@ import { TypeUsage } from "./compare/usage.js";
 import { isContentSection } from "./correlate/sections.js";
 import { type Correlation, correlate } from "./correlate/symbols.js";
 import { type DebugInfo, loadDebugInfo } from "./debuginfo.js";
-import type { ObjectView } from "./object.js";
+import type { Entity, ObjectView } from "./object.js";
 
 /**
  * Everything the rules read: the correlation, the outcome of every function, data object and type, and the
@@ -60,8 +60,8 @@ export function analyse(original: ObjectView, patched: ObjectView, hooks: Analys
     debugO && debugP
       ? {
           lineDelta(o, p) {
-            const a = debugO.subprogramBySymbol.get(o.name.raw);
-            const b = debugP.subprogramBySymbol.get(p.name.raw);
+            const a = debugO.subprogramBySymbol.get(o.rawName);
+            const b = debugP.subprogramBySymbol.get(p.rawName);
             if (a?.line === undefined || b?.line === undefined) return undefined;
             return b.line - a.line;
           },
@@ -105,8 +105,8 @@ function fillUsedBy(types: TypeOutcome[], keys: Keys, debugO: DebugInfo, debugP:
   // All the types at once: one pass over each build's functions.
   const usersO = new TypeUsage(ov, debugO).usersOfEach(listed.map((t) => (t.original ? [t.original] : [])));
   const usersP = new TypeUsage(pv, debugP).usersOfEach(listed.map((t) => (t.patched ? [t.patched] : [])));
-  const bySymbolO = new Map(ov.functions.map((f) => [f.name.raw, f]));
-  const bySymbolP = new Map(pv.functions.map((f) => [f.name.raw, f]));
+  const bySymbolO = functionsNamedIn(ov, usersO);
+  const bySymbolP = functionsNamedIn(pv, usersP);
   listed.forEach((t, k) => {
     const names = new Set<string>();
     for (const n of usersO[k]!) if (bySymbolO.has(n)) names.add(n);
@@ -114,10 +114,28 @@ function fillUsedBy(types: TypeOutcome[], keys: Keys, debugO: DebugInfo, debugP:
       const f = bySymbolP.get(n);
       if (!f) continue;
       const o = keys.counterpart("patched", f);
-      names.add(o ? o.name.raw : n);
+      names.add(o ? o.rawName : n);
     }
     t.usedBy = [...names].sort();
   });
+}
+
+/**
+ * The functions of a view named in any of `groups`, by name (the last of a name). Only the users are indexed:
+ * they are usually a few of the hundreds of thousands of functions.
+ */
+function functionsNamedIn(view: ObjectView, groups: readonly ReadonlySet<string>[]): Map<string, Entity> {
+  const wanted = new Set<string>();
+  for (const g of groups) for (const n of g) wanted.add(n);
+  const out = new Map<string, Entity>();
+  if (wanted.size === 0) return out;
+  const fs = view.functions;
+  for (let i = 0; i < fs.length; i++) {
+    const f = fs[i]!;
+    const n = f.rawName;
+    if (wanted.has(n)) out.set(n, f);
+  }
+  return out;
 }
 
 /**

@@ -10,7 +10,6 @@ export interface DebugInfo {
   readonly info: DwarfInfo;
   /** Function symbol name → its concrete (out-of-line) subprogram. */
   readonly subprogramBySymbol: ReadonlyMap<string, Subprogram>;
-  readonly subprogramById: ReadonlyMap<string, Subprogram>;
   /** Data symbol name → its variable. */
   readonly variableBySymbol: ReadonlyMap<string, Variable>;
   /** Static-local symbol index → the name of the function it is declared in. */
@@ -35,32 +34,55 @@ export function loadDebugInfo(view: ObjectView, label: string): DebugLoad {
 }
 
 export function indexDebugInfo(view: ObjectView, info: DwarfInfo): DebugInfo {
-  const subprogramById = new Map<string, Subprogram>();
   const subprogramBySymbol = new Map<string, Subprogram>();
-  for (const sp of info.subprograms) {
-    subprogramById.set(sp.id, sp);
+  const subprograms = info.subprograms;
+  for (let k = 0; k < subprograms.length; k++) {
+    const sp = subprograms[k]!;
     if (sp.declaration || sp.lowPc === undefined) continue;
     const sym = sp.symbol ?? sp.linkageName ?? sp.name;
     if (sym && !subprogramBySymbol.has(sym)) subprogramBySymbol.set(sym, sp);
   }
   const variableBySymbol = new Map<string, Variable>();
-  const ownerBySymbolName = new Map<string, string>();
-  for (const v of info.variables) {
+  // The functions static locals are declared in (few, often none): looked up once all are known.
+  const scopes = new Set<string>();
+  const variables = info.variables;
+  for (let k = 0; k < variables.length; k++) {
+    const v = variables[k]!;
     if (v.declaration) continue;
     const sym = v.symbol ?? v.linkageName ?? v.name;
     if (!sym) continue;
     if (!variableBySymbol.has(sym)) variableBySymbol.set(sym, v);
-    if (v.scope !== undefined && v.symbol !== undefined) {
-      const owner = subprogramById.get(v.scope);
-      if (owner?.name) ownerBySymbolName.set(v.symbol, owner.name);
-    }
+    if (v.scope !== undefined && v.symbol !== undefined) scopes.add(v.scope);
   }
   const ownerHints = new Map<number, string>();
-  if (ownerBySymbolName.size > 0) {
+  if (scopes.size > 0) {
+    const owners = subprogramsWithIds(info, scopes);
+    const ownerBySymbolName = new Map<string, string>();
+    for (let k = 0; k < variables.length; k++) {
+      const v = variables[k]!;
+      if (v.declaration || v.scope === undefined || !v.symbol) continue;
+      const owner = owners.get(v.scope);
+      if (owner?.name) ownerBySymbolName.set(v.symbol, owner.name);
+    }
     for (const e of view.data) {
-      const owner = ownerBySymbolName.get(e.name.raw);
+      const owner = ownerBySymbolName.get(e.rawName);
       if (owner !== undefined) ownerHints.set(e.symbolIndex, owner);
     }
   }
-  return { info, subprogramBySymbol, subprogramById, variableBySymbol, ownerHints };
+  return { info, subprogramBySymbol, variableBySymbol, ownerHints };
+}
+
+/**
+ * The subprograms with one of the given ids, by id (the last of an id, should two share one). Only the few
+ * asked for: a map of every subprogram by id would cost as much as the symbol index, for a few lookups.
+ */
+export function subprogramsWithIds(info: DwarfInfo, ids: ReadonlySet<string>): Map<string, Subprogram> {
+  const out = new Map<string, Subprogram>();
+  if (ids.size === 0) return out;
+  const subprograms = info.subprograms;
+  for (let k = 0; k < subprograms.length; k++) {
+    const sp = subprograms[k]!;
+    if (ids.has(sp.id)) out.set(sp.id, sp);
+  }
+  return out;
 }

@@ -12,35 +12,39 @@ const NO_CALLEES: ReadonlySet<string> = new Set();
  * changed itself, a callee whose every inlined copy changed, a callee inlined only in one build.
  */
 export function explainInlining(functions: Outcome[], original: DebugInfo, patched: DebugInfo): void {
+  // Callee name → the functions (outcomes) into which the original build inlines it, each once, in order.
+  const inliners = new Map<string, Outcome[]>();
+  for (const r of functions) {
+    if (!r.original) continue;
+    const sp = original.subprogramBySymbol.get(r.original.rawName);
+    if (!sp) continue;
+    for (const c of sp.inlined) {
+      if (c.callee === "") continue;
+      const list = inliners.get(c.callee);
+      if (!list) inliners.set(c.callee, [r]);
+      else if (list[list.length - 1] !== r) list.push(r); // r's calls come one after another
+    }
+  }
+  // The outcome of each callee that is a function of its own: only callees are looked up, so only they are
+  // indexed (not every function).
   const outcomeByKey = new Map<string, Outcome>();
   for (const r of functions) {
     const e = r.original ?? r.patched;
-    if (e && !outcomeByKey.has(e.name.key)) outcomeByKey.set(e.name.key, r);
+    if (!e) continue;
+    const key = e.name.key;
+    if (inliners.has(key) && !outcomeByKey.has(key)) outcomeByKey.set(key, r);
   }
-  // Callee name → the functions (outcomes) into which the original build inlines it.
-  const inliners = new Map<string, Outcome[]>();
-  const calleesOf = (debug: DebugInfo, name: string | undefined): ReadonlySet<string> => {
-    const sp: Subprogram | undefined = name === undefined ? undefined : debug.subprogramBySymbol.get(name);
+  const calleesOf = (debug: DebugInfo, name: string): ReadonlySet<string> => {
+    const sp: Subprogram | undefined = debug.subprogramBySymbol.get(name);
     if (!sp || sp.inlined.length === 0) return NO_CALLEES;
     const out = new Set<string>();
     for (const c of sp.inlined) if (c.callee !== "") out.add(c.callee);
     return out;
   };
-  const before = new Map<Outcome, ReadonlySet<string>>();
-  for (const r of functions) {
-    if (!r.original) continue;
-    const cs = calleesOf(original, r.original.name.raw);
-    before.set(r, cs);
-    for (const c of cs) {
-      const list = inliners.get(c);
-      if (list) list.push(r);
-      else inliners.set(c, [r]);
-    }
-  }
   for (const r of functions) {
     if (r.status !== "changed" || !r.original || !r.patched) continue;
-    const a = before.get(r) ?? NO_CALLEES;
-    const b = calleesOf(patched, r.patched.name.raw);
+    const a = calleesOf(original, r.original.rawName);
+    const b = calleesOf(patched, r.patched.rawName);
     let n = 0;
     for (const c of a) {
       if (n >= MAX_INLINE_DETAILS) break;

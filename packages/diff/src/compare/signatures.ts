@@ -40,8 +40,8 @@ export function compareSignatures(
   const spellP = memoSpelling(patched.info);
   for (const r of functions) {
     if (!r.original || !r.patched) continue;
-    const a = original.subprogramBySymbol.get(r.original.name.raw);
-    const b = patched.subprogramBySymbol.get(r.patched.name.raw);
+    const a = original.subprogramBySymbol.get(r.original.rawName);
+    const b = patched.subprogramBySymbol.get(r.patched.rawName);
     if (!a || !b) continue;
     if (sameSignature(a, b, spellO, spellP)) continue;
     const name = r.original.name.base;

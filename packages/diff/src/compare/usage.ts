@@ -1,5 +1,5 @@
 import type { DwarfInfo, Subprogram, TypeId } from "@elfdelta/elf";
-import type { DebugInfo } from "../debuginfo.js";
+import { type DebugInfo, subprogramsWithIds } from "../debuginfo.js";
 import type { Entity, ObjectView } from "../object.js";
 import type { NamedType } from "./types.js";
 
@@ -14,6 +14,7 @@ export class TypeUsage {
   readonly #debug: DebugInfo;
   readonly #view: ObjectView;
   #reverse: Map<TypeId, TypeId[]> | undefined;
+  #callees: Map<string, Subprogram> | undefined;
 
   constructor(view: ObjectView, debug: DebugInfo) {
     this.#view = view;
@@ -56,7 +57,7 @@ export class TypeUsage {
       for (const l of sp.locals) note(l.type, into);
       if (depth < 4) {
         for (const c of sp.inlined)
-          if (c.calleeId !== undefined) collect(this.#debug.subprogramById.get(c.calleeId), depth + 1, into);
+          if (c.calleeId !== undefined) collect(this.#calleeById().get(c.calleeId), depth + 1, into);
       }
     };
     const hit = new Set<number>();
@@ -70,7 +71,7 @@ export class TypeUsage {
     const involved = new Map<Entity, readonly number[]>();
     for (const d of this.#view.data) {
       if (d.aliasOf !== undefined) continue; // references name the primary of a group of aliases
-      const type = this.#debug.variableBySymbol.get(d.name.raw)?.type;
+      const type = this.#debug.variableBySymbol.get(d.rawName)?.type;
       const ks = type === undefined ? undefined : reachers.get(type);
       if (ks) involved.set(d, ks);
     }
@@ -78,10 +79,20 @@ export class TypeUsage {
       const ks = involved.get(d)!;
       for (const u of users) {
         if (u.kind !== "function") continue;
-        for (const k of ks) out[k]!.add(u.name.raw);
+        for (const k of ks) out[k]!.add(u.rawName);
       }
     }
     return out;
+  }
+
+  /** The subprograms inlined somewhere, by id: the ones `collect` follows. */
+  #calleeById(): Map<string, Subprogram> {
+    if (this.#callees) return this.#callees;
+    const ids = new Set<string>();
+    for (const sp of this.#info.subprograms)
+      for (const c of sp.inlined) if (c.calleeId !== undefined) ids.add(c.calleeId);
+    this.#callees = subprogramsWithIds(this.#info, ids);
+    return this.#callees;
   }
 
   #reach(seeds: readonly TypeId[]): Set<TypeId> {

@@ -653,15 +653,37 @@ class DwarfReader implements DieLookup {
       return address === 0n ? -1 - section : section * 0x1_0000_0000 + Number(address);
     };
     // The symbols at each place asked for, in symbol order: the first one's index by place (-1: none), and
-    // each one's successor in `nextAt`. Only symbols at one of these places are looked at further.
-    const first = new Map<number, number>();
+    // each one's successor in `nextAt`. Only symbols at one of these places are looked at further. Places at
+    // the start of a section (every function's, with a section per function) are kept in a column by section,
+    // as the first index + 2 (0: not asked for), the others in a map: a map of hundreds of thousands of places
+    // would cost ~30 bytes each, and as much again in the tables its growth leaves behind.
+    const atStart = new Int32Array(relocatable ? this.elf.headers.count : 0);
+    const elsewhere = new Map<number, number>();
+    const ask = (key: number): void => {
+      const section = -1 - key;
+      if (section >= 0 && section < atStart.length) atStart[section] = 1;
+      else elsewhere.set(key, -1);
+    };
+    const headAt = (key: number): number | undefined => {
+      const section = -1 - key;
+      if (section >= 0 && section < atStart.length) {
+        const v = atStart[section]!;
+        return v === 0 ? undefined : v - 2;
+      }
+      return elsewhere.get(key);
+    };
+    const setHead = (key: number, i: number): void => {
+      const section = -1 - key;
+      if (section >= 0 && section < atStart.length) atStart[section] = i + 2;
+      else elsewhere.set(key, i);
+    };
     // Indexed loops: these run once per file, before V8 optimises them, when a for-of allocates per step.
     for (let k = 0; k < subprograms.length; k++) {
       const sp = subprograms[k] as Mutable<Subprogram>;
       if (sp.declaration || sp.lowPc === undefined) continue;
       if (sp.section === undefined && !relocatable) sp.section = this.sectionOf(sp.lowPc);
       const key = placeOf(sp.section, sp.lowPc);
-      if (key !== undefined) first.set(key, -1);
+      if (key !== undefined) ask(key);
     }
     for (let k = 0; k < variables.length; k++) {
       const v = variables[k] as Mutable<Variable>;
@@ -669,7 +691,7 @@ class DwarfReader implements DieLookup {
       if (v.section === undefined && !relocatable && v.address !== undefined)
         v.section = this.sectionOf(v.address);
       const key = placeOf(v.section, v.address);
-      if (key !== undefined) first.set(key, -1);
+      if (key !== undefined) ask(key);
     }
     const nsyms = sv.count;
     const nextAt = new Int32Array(nsyms);
@@ -682,11 +704,11 @@ class DwarfReader implements DieLookup {
       if (!isDefinedIn(shndx, sv.shndxRaw(i))) continue;
       const key = placeOf(shndx, sv.value(i));
       if (key === undefined) continue;
-      const head = first.get(key);
+      const head = headAt(key);
       if (head === undefined) continue;
       if (sv.nameOffset(i) === 0 || sv.name(i) === "") continue;
       nextAt[i] = head;
-      first.set(key, i);
+      setHead(key, i);
     }
     let byName: Map<string, number> | undefined;
     const named = (name: string, linkageName: string | undefined, func: boolean): string | undefined => {
@@ -700,8 +722,11 @@ class DwarfReader implements DieLookup {
           if (n !== "" && !byName.has(n)) byName.set(n, i);
         }
       }
-      const i = (linkageName !== undefined ? byName.get(linkageName) : undefined) ?? byName.get(name);
-      return i !== undefined && isFunc(sv.type(i)) === func ? sv.name(i) : undefined;
+      const byLinkage = linkageName !== undefined ? byName.get(linkageName) : undefined;
+      const i = byLinkage ?? byName.get(name);
+      if (i === undefined || isFunc(sv.type(i)) !== func) return undefined;
+      // The symbol's name is the one it was found by: that string, not a copy.
+      return byLinkage !== undefined ? linkageName : name;
     };
     const pick = (
       key: number | undefined,
@@ -709,7 +734,7 @@ class DwarfReader implements DieLookup {
       linkageName: string | undefined,
       func: boolean,
     ): string | undefined => {
-      const head = key === undefined ? undefined : first.get(key);
+      const head = key === undefined ? undefined : headAt(key);
       if (head !== undefined) {
         // Several symbols at one place (aliases, linker-made markers such as __TMC_END__): the one with the
         // name, then a compiler-renamed static local (`counter.0` with gcc, `next_id.counter` with clang),
@@ -721,7 +746,9 @@ class DwarfReader implements DieLookup {
         for (let i = head; i >= 0; i = nextAt[i]!) {
           if (isFunc(sv.type(i)) !== func) continue;
           const sname = sv.name(i);
-          if (sname === linkageName || sname === name) return sname;
+          // The DWARF's string, equal and already kept: not a second copy per subprogram.
+          if (sname === linkageName) return linkageName;
+          if (sname === name) return name;
           if (name !== "" && (sname.startsWith(`${name}.`) || sname.endsWith(`.${name}`))) renamed ??= sname;
           if (sv.size(i) > 0) sized ??= sname;
           if (sv.bind(i) !== 0) global ??= sname;

@@ -77,6 +77,10 @@ const VARIADIC = 16;
 const PROTOTYPED = 32;
 /** Unset for member functions and static data members declared in a class: only there to be referred to. */
 const LISTED = 64;
+/** A later DIE completes it (DW_AT_specification): listed through that DIE. Set by `finish()`. */
+const COMPLETED = 128;
+/** A concrete instance (DW_AT_abstract_origin) refers to it. Set by `finish()`. */
+const CONCRETE = 256;
 
 function withFlag(flags: number, bit: number, on: boolean): number {
   return on ? flags | bit : flags & ~bit;
@@ -504,39 +508,40 @@ export class SubprogramCollector {
   /** Merges abstract origins and specifications into the public subprograms and variables. */
   finish(): { subprograms: Subprogram[]; variables: Variable[] } {
     const types = this.types;
-    // Declarations that a later DIE completes (DW_AT_specification) are not listed on their own.
-    const completed = new Set<DieKey>();
+    // Declarations that a later DIE completes (DW_AT_specification) are not listed on their own. Marked in
+    // their flags (a key names one DIE, read once) rather than in sets of keys as large as the lists.
     // Every reference must name a DIE, and no chain of them may loop, whether or not the DIE is listed.
     for (let k = 0; k < this.subprograms.length; k++) {
       const sp = this.subprograms[k]!;
       this.checkRef(sp.origin, sp.key);
       this.checkRef(sp.spec, sp.key);
-      if (sp.spec >= 0) completed.add(sp.spec);
+      if (sp.spec >= 0) this.complete(sp.spec);
       if (sp.origin >= 0 || sp.spec >= 0) this.chain(sp);
     }
     for (let k = 0; k < this.variables.length; k++) {
       const v = this.variables[k]!;
       this.checkRef(v.origin, v.key);
       this.checkRef(v.spec, v.key);
-      if (v.spec >= 0) completed.add(v.spec);
+      if (v.spec >= 0) this.complete(v.spec);
       if (v.origin >= 0 || v.spec >= 0) this.varChain(v);
     }
     // Abstract instances that have a concrete copy (out of line, or a C++ constructor variant) are listed
     // through that copy.
-    const concrete = new Set<DieKey>();
     for (let k = 0; k < this.subprograms.length; k++) {
       const origin = this.subprograms[k]!.origin;
-      if (origin >= 0) concrete.add(origin);
+      if (origin < 0) continue;
+      const abstract = this.byKey.get(origin);
+      if (abstract !== undefined) abstract.flags |= CONCRETE;
     }
 
     // Output objects are literals with every field present (undefined when absent), so they share one shape.
     const subprograms: Subprogram[] = [];
     for (let k = 0; k < this.subprograms.length; k++) {
       const sp = this.subprograms[k]!;
-      if ((sp.flags & LISTED) === 0 || completed.has(sp.key)) continue;
+      if ((sp.flags & LISTED) === 0 || (sp.flags & COMPLETED) !== 0) continue;
       // An abstract instance (with DW_AT_inline, or a C++ constructor's out-of-class DIE without it) whose
       // code exists as a concrete instance is listed through that instance.
-      if (sp.lowPc === undefined && concrete.has(sp.key)) continue;
+      if (sp.lowPc === undefined && (sp.flags & CONCRETE) !== 0) continue;
       let name = sp.name;
       let linkageName = sp.linkageName;
       // EXTERNAL, INLINE and VARIADIC of the subprogram or anything along its chain.
@@ -592,7 +597,7 @@ export class SubprogramCollector {
     const variables: Variable[] = [];
     for (let k = 0; k < this.variables.length; k++) {
       const v = this.variables[k]!;
-      if ((v.flags & LISTED) === 0 || completed.has(v.key)) continue;
+      if ((v.flags & LISTED) === 0 || (v.flags & COMPLETED) !== 0) continue;
       let name = v.name;
       let linkageName = v.linkageName;
       let external = (v.flags & EXTERNAL) !== 0;
@@ -627,6 +632,14 @@ export class SubprogramCollector {
       variables.push(out);
     }
     return { subprograms, variables };
+  }
+
+  /** Marks the subprogram or variable with key `key` as completed by a later DIE. */
+  private complete(key: DieKey): void {
+    const sp = this.byKey.get(key);
+    if (sp !== undefined) sp.flags |= COMPLETED;
+    const v = this.varByKey.get(key);
+    if (v !== undefined) v.flags |= COMPLETED;
   }
 
   /** What `chain` and `varChain` find, read before the next call (at most MAX_CHAIN entries). */
