@@ -135,7 +135,8 @@ export class Entity {
 
 /**
  * The relocations of one section, merged from every REL/RELA section that patches it and sorted by offset.
- * A single sorted `RelocationTable` of the reader is used as it is (it has this shape), without a copy.
+ * A single `RelocationTable` of the reader is used as it is (it has this shape; a fresh decode, ordered in
+ * place when it is not in order), without a copy.
  */
 export interface SectionRelocs {
   /** The section the relocations patch. */
@@ -525,6 +526,12 @@ export class ObjectView {
   }
 
   readonly #onceScratch = new RelocationScratch();
+  /**
+   * The scratch of the whole-object passes (chunk boundaries, references, users), which never run inside
+   * one another (a pass resolves targets to entities, not to chunks). `relocsOnce` has its own: a target
+   * it resolves can start the chunk-boundary pass.
+   */
+  readonly #passScratch = new RelocationScratch();
 
   /**
    * `relocs(section)` for a pass over the whole object, valid until the next call with the same scratch.
@@ -545,7 +552,8 @@ export class ObjectView {
     )
       return this.relocs(section);
     const r = elf.relocationsInto(elf.relocationSectionOf(section, 0), scratch);
-    return isSorted(r.offsets) ? r : this.relocs(section);
+    if (!isSorted(r.offsets)) sortByOffset(r);
+    return r;
   }
 
   /** How many primary entities `section` holds. */
@@ -579,29 +587,27 @@ export class ObjectView {
     let out: SectionRelocs;
     if (tables.length === 0) {
       out = EMPTY_RELOCS;
-    } else if (tables.length === 1 && isSorted(tables[0]!.offsets)) {
+    } else if (tables.length === 1) {
+      // A fresh decode, ours to reorder (GCC leaves the relocations of many functions out of order).
       out = tables[0]!;
+      if (!isSorted(out.offsets)) sortByOffset(out);
     } else {
       const n = tables.reduce((s, t) => s + t.count, 0);
-      const order: [number, number][] = [];
-      tables.forEach((t, ti) => {
-        for (let i = 0; i < t.count; i++) order.push([ti, i]);
-      });
-      order.sort(
-        (a, b) => tables[a[0]]!.offsets[a[1]]! - tables[b[0]]!.offsets[b[1]]! || a[0] - b[0] || a[1] - b[1],
-      );
       const offsets = new Float64Array(n);
       const types = new Uint32Array(n);
       const symbols = new Uint32Array(n);
       const addends = new BigInt64Array(n);
-      order.forEach(([ti, i], k) => {
-        const t = tables[ti]!;
-        offsets[k] = t.offsets[i]!;
-        types[k] = t.types[i]!;
-        symbols[k] = t.symbols[i]!;
-        addends[k] = t.addends[i]!;
-      });
+      let k = 0;
+      for (const t of tables) {
+        offsets.set(t.offsets, k);
+        types.set(t.types, k);
+        symbols.set(t.symbols, k);
+        addends.set(t.addends, k);
+        k += t.count;
+      }
       out = { target: section, count: n, offsets, types, symbols, addends };
+      // Stable: relocations at one offset stay in table order, then in the order of their table.
+      if (!isSorted(offsets)) sortByOffset(out);
     }
     if (this.machine === EM_MIPS && out.count > 0) out = this.#combineMipsHiLo(out);
     return out;
@@ -865,7 +871,7 @@ export class ObjectView {
     const targets = new Set<number>();
     for (const rs of this.elf.relocationSections) targets.add(h.info(rs));
     const sv = this.#sv;
-    const scratch = new RelocationScratch();
+    const scratch = this.#passScratch;
     for (const target of targets) {
       if (!h.has(target) || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
       const r = this.#passRelocs(target, scratch, false);
@@ -941,7 +947,7 @@ export class ObjectView {
         maybe[si] = 1;
       }
     }
-    const scratch = new RelocationScratch();
+    const scratch = this.#passScratch;
     for (const e of this.entities) {
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
@@ -965,7 +971,7 @@ export class ObjectView {
     const n = this.entities.length;
     const refs: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     const users: (Entity[] | undefined)[] = new Array(n).fill(undefined);
-    const scratch = new RelocationScratch();
+    const scratch = this.#passScratch;
     for (const e of this.entities) {
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
@@ -1098,6 +1104,47 @@ function upperBound(a: Float64Array, v: number, from = 0, to = a.length): number
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Orders relocations by offset in place, stably (at one offset they keep their order). Insertion sort for
+ * the short tables of a function; beyond, a sorted permutation applied through copies.
+ */
+function sortByOffset(r: SectionRelocs): void {
+  const { offsets, types, symbols, addends, count } = r;
+  if (count <= 64) {
+    for (let i = 1; i < count; i++) {
+      const o = offsets[i]!;
+      if (o >= offsets[i - 1]!) continue;
+      const t = types[i]!;
+      const s = symbols[i]!;
+      const a = addends[i]!;
+      let j = i - 1;
+      for (; j >= 0 && offsets[j]! > o; j--) {
+        offsets[j + 1] = offsets[j]!;
+        types[j + 1] = types[j]!;
+        symbols[j + 1] = symbols[j]!;
+        addends[j + 1] = addends[j]!;
+      }
+      offsets[j + 1] = o;
+      types[j + 1] = t;
+      symbols[j + 1] = s;
+      addends[j + 1] = a;
+    }
+    return;
+  }
+  const order = Array.from({ length: count }, (_, i) => i).sort((x, y) => offsets[x]! - offsets[y]! || x - y);
+  const o = offsets.slice(0, count);
+  const t = types.slice(0, count);
+  const s = symbols.slice(0, count);
+  const a = addends.slice(0, count);
+  for (let k = 0; k < count; k++) {
+    const i = order[k]!;
+    offsets[k] = o[i]!;
+    types[k] = t[i]!;
+    symbols[k] = s[i]!;
+    addends[k] = a[i]!;
+  }
 }
 
 function isSorted(a: Float64Array): boolean {
