@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { objectPath } from "../../../test-objects/index.js";
+import { readAbbrevTable } from "../src/dwarf/abbrev.js";
 import { stringAt, toBigInt } from "../src/dwarf/leb.js";
 import { DebugSection } from "../src/dwarf/relocate.js";
 import { readDwarf, readElf } from "../src/index.js";
@@ -109,4 +110,39 @@ describe("shared lists in the model", () => {
       expect(again.variables).toEqual(info.variables);
     });
   }
+});
+
+describe("abbreviation tables", () => {
+  // Code 1: DW_TAG_subprogram with children, DW_AT_name/DW_FORM_string, DW_AT_low_pc/DW_FORM_addr; then the end.
+  const table = [1, 0x2e, 1, 0x03, 0x08, 0x11, 0x01, 0, 0, 0];
+  const section = (bytes: number[]) => new DebugSection(".debug_abbrev", 1, Uint8Array.from(bytes), true, 0);
+
+  it("shares the table of equal bytes between files, and reads it the same", () => {
+    const a = readAbbrevTable(section([0xff, ...table]), 1);
+    const b = readAbbrevTable(section([...table, 7, 7]), 0);
+    expect(b).toBe(a);
+    const d = a.get(1)!;
+    expect([d.tag, d.hasChildren, [...d.attrs], [...d.forms]]).toEqual([
+      0x2e,
+      true,
+      [0x03, 0x11],
+      [0x08, 0x01],
+    ]);
+  });
+
+  it("does not share a table whose bytes differ, or one that ended at its section's end", () => {
+    const a = readAbbrevTable(section(table), 0);
+    const changed = table.slice();
+    changed[4] = 0x0e; // DW_FORM_strp
+    const b = readAbbrevTable(section(changed), 0);
+    expect(b).not.toBe(a);
+    expect([...b.get(1)!.forms]).toEqual([0x0e, 0x01]);
+    // Without its terminating zero the table ends at the section's end; followed by a second declaration it
+    // is another table.
+    const open = table.slice(0, -1);
+    const c = readAbbrevTable(section(open), 0);
+    const d = readAbbrevTable(section([...open, 2, 0x34, 0, 0, 0, 0]), 0);
+    expect(d).not.toBe(c);
+    expect([c.count, d.count]).toEqual([1, 2]);
+  });
 });

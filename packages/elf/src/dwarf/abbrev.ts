@@ -47,9 +47,10 @@ export class AbbrevTable {
     return code < DENSE_LIMIT ? this.dense[code] : this.sparse.get(code);
   }
 
-  add(a: Abbrev): boolean {
+  /** Adds `a`, which has `attrCount` attributes; false when its code is taken. */
+  add(a: Abbrev, attrCount = a.attrs.length): boolean {
     if (this.get(a.code) !== undefined) return false;
-    if (a.attrs.length > this.maxAttrs) this.maxAttrs = a.attrs.length;
+    if (attrCount > this.maxAttrs) this.maxAttrs = attrCount;
     if (a.code < DENSE_LIMIT) this.dense[a.code] = a;
     else this.sparse.set(a.code, a);
     this.count++;
@@ -59,6 +60,45 @@ export class AbbrevTable {
 
 /** Attributes per abbreviation beyond which the table is not plausible (real ones have a few dozen at most). */
 const MAX_ATTRS = 4096;
+
+/** Until a declaration's attributes are in the table's one array (see `parseAbbrevTable`). */
+const NO_CODES = new Uint32Array(0);
+
+/**
+ * Tables parsed lately, with the bytes they were parsed from: the two objects of a diff, and the objects of one
+ * build, mostly have equal tables, and a table's declarations cost some hundred bytes apiece to make. A table
+ * is a function of its bytes and is never changed once made (its reading plans are functions of it too), so
+ * files share it. Small tables only, and a few: what this keeps alive stays small.
+ */
+interface RecentTable {
+  readonly bytes: Uint8Array;
+  /** The table ran to the end of its section, without a terminating zero code. */
+  readonly toSectionEnd: boolean;
+  readonly table: AbbrevTable;
+}
+const RECENT = 8;
+const MAX_RECENT_BYTES = 16384;
+const recent: RecentTable[] = [];
+
+function recentTable(sec: DebugSection, offset: number): AbbrevTable | undefined {
+  const b = sec.bytes;
+  for (let k = 0; k < recent.length; k++) {
+    const t = recent[k]!;
+    const tb = t.bytes;
+    const n = tb.length;
+    if (offset + n > b.length || (t.toSectionEnd && offset + n !== b.length)) continue;
+    let i = 0;
+    while (i < n && b[offset + i] === tb[i]) i++;
+    if (i < n) continue;
+    if (k > 0) {
+      // Most recently used first.
+      recent.splice(k, 1);
+      recent.unshift(t);
+    }
+    return t.table;
+  }
+  return undefined;
+}
 
 /**
  * Parses the abbreviation table at `offset` of `.debug_abbrev`. Refuses an offset outside the section, zero or
@@ -72,16 +112,42 @@ export function readAbbrevTable(sec: DebugSection, offset: number): AbbrevTable 
       Math.max(0, Math.min(offset, sec.length)),
     );
   }
+  const known = recentTable(sec, offset);
+  if (known !== undefined) return known;
   const c = new Cursor(sec, offset, sec.length);
   const table = new AbbrevTable();
+  const terminated = parseAbbrevTable(sec, c, table);
+  if (c.pos - offset <= MAX_RECENT_BYTES) {
+    if (recent.length >= RECENT) recent.pop();
+    recent.unshift({ bytes: sec.bytes.slice(offset, c.pos), toSectionEnd: !terminated, table });
+  }
+  return table;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Parses declarations from `c` into `table` until a zero code or the section's end, leaving `c` after the
+ * table; true when a zero code ended it.
+ */
+function parseAbbrevTable(sec: DebugSection, c: Cursor, table: AbbrevTable): boolean {
+  let terminated = false;
   const attrs: number[] = [];
   const forms: number[] = [];
   const implicit: bigint[] = [];
+  // Every declaration's attributes then its forms, end to end: one typed array for the table, of which each
+  // declaration's `attrs` and `forms` are views (a typed array of its own apiece costs twice as much).
+  const codes: number[] = [];
+  const made: Mutable<Abbrev>[] = [];
+  const starts: number[] = [];
   for (;;) {
     const at = c.pos;
     if (c.atEnd) break; // a table may end at the section end without its terminating zero
     const code = c.uleb();
-    if (code === 0) break;
+    if (code === 0) {
+      terminated = true;
+      break;
+    }
     const tag = c.uleb();
     if (tag === 0) sec.fail("bad-dwarf", `abbreviation ${code} has tag 0`, at);
     const children = c.u8();
@@ -115,16 +181,29 @@ export function readAbbrevTable(sec: DebugSection, offset: number): AbbrevTable 
       forms.push(form);
       implicit.push(value);
     }
-    const a: Abbrev = {
+    const a: Mutable<Abbrev> = {
       code,
       tag,
       hasChildren: children === 1,
-      attrs: Uint32Array.from(attrs),
-      forms: Uint32Array.from(forms),
+      attrs: NO_CODES,
+      forms: NO_CODES,
       implicit: hasImplicit ? implicit.slice() : undefined,
       hasIndirect,
     };
-    if (!table.add(a)) sec.fail("bad-dwarf", `duplicate abbreviation code ${code}`, at);
+    // `add` sizes the readers' scratch by the attribute count, before the views exist.
+    if (!table.add(a, attrs.length)) sec.fail("bad-dwarf", `duplicate abbreviation code ${code}`, at);
+    starts.push(codes.length);
+    for (let i = 0; i < attrs.length; i++) codes.push(attrs[i]!);
+    for (let i = 0; i < forms.length; i++) codes.push(forms[i]!);
+    made.push(a);
   }
-  return table;
+  const all = Uint32Array.from(codes);
+  for (let k = 0; k < made.length; k++) {
+    const a = made[k]!;
+    const s = starts[k]!;
+    const n = ((k + 1 < made.length ? starts[k + 1]! : all.length) - s) / 2;
+    a.attrs = all.subarray(s, s + n);
+    a.forms = all.subarray(s + n, s + 2 * n);
+  }
+  return terminated;
 }

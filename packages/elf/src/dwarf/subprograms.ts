@@ -381,20 +381,20 @@ export class SubprogramCollector {
    * data members declared inside a class.
    */
   onVariable(r: DieReader, scope: RawSubprogram | undefined, listed: boolean): void {
-    const v: RawVariable = {
-      key: this.base + r.offset,
-      name: undefined,
-      linkageName: undefined,
-      type: NONE,
-      flags: listed ? LISTED : 0,
-      scope,
-      address: undefined,
-      section: -1,
-      spec: NONE,
-      origin: NONE,
-      file: undefined,
-      line: 0,
-    };
+    // Read into the scratch: most variables inside functions are locals, which keep three fields of it.
+    const v = this.scratchVar;
+    v.key = this.base + r.offset;
+    v.name = undefined;
+    v.linkageName = undefined;
+    v.type = NONE;
+    v.flags = listed ? LISTED : 0;
+    v.scope = scope;
+    v.address = undefined;
+    v.section = -1;
+    v.spec = NONE;
+    v.origin = NONE;
+    v.file = undefined;
+    v.line = 0;
     const attrs = r.attrs;
     for (let i = 0; i < r.count; i++) {
       switch (attrs[i]!) {
@@ -438,14 +438,46 @@ export class SubprogramCollector {
       const p: RawParam = { name: v.name, type: v.type, origin: v.origin };
       scope.locals = append(scope.locals, p);
       this.paramByKey.add(v.key, p);
+      v.scope = undefined;
       return;
     }
-    this.variables.push(v);
-    this.varByKey.add(v.key, v);
+    const made: RawVariable = {
+      key: v.key,
+      name: v.name,
+      linkageName: v.linkageName,
+      type: v.type,
+      flags: v.flags,
+      scope: v.scope,
+      address: v.address,
+      section: v.section,
+      spec: v.spec,
+      origin: v.origin,
+      file: v.file,
+      line: v.line,
+    };
+    v.scope = undefined;
+    this.variables.push(made);
+    this.varByKey.add(made.key, made);
   }
 
+  /** The variable `onVariable` is reading (its scope let go of between reads). */
+  private readonly scratchVar: Mutable<RawVariable> = {
+    key: NONE,
+    name: undefined,
+    linkageName: undefined,
+    type: NONE,
+    flags: 0,
+    scope: undefined,
+    address: undefined,
+    section: -1,
+    spec: NONE,
+    origin: NONE,
+    file: undefined,
+    line: 0,
+  };
+
   /** Reads a fixed address out of a location expression: DW_OP_addr, DW_OP_addrx, or a TLS offset. */
-  private staticLocation(r: DieReader, v: RawVariable): void {
+  private staticLocation(r: DieReader, v: Mutable<RawVariable>): void {
     const start = r.blockStart;
     const len = r.blockLength;
     if (len === 0) return;
