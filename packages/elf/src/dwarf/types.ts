@@ -204,9 +204,12 @@ export function typeId(ordinal: number, offset: number): TypeId {
   return ordinal === 0 ? String(offset) : `${ordinal}:${offset}`;
 }
 
-/** A growable Float64Array: parallel per-item data without an object per item. */
+/**
+ * A growable Float64Array: parallel per-item data without an object per item. Starts small: a collector has
+ * nine of them, and most objects of a build tree have a few dozen types.
+ */
 export class NumVec {
-  a = new Float64Array(256);
+  a = new Float64Array(16);
   n = 0;
   push(v: number): void {
     if (this.n === this.a.length) {
@@ -331,7 +334,8 @@ export class TypeCollector {
   ) {
     // A member DIE takes at least 8 bytes or so; reserving for the most the sections could hold avoids
     // copying a table of tens of megabytes as it grows. Pages never written are never touched.
-    this.mData = new Float64Array(MSTRIDE * Math.min(Math.max(1024, Math.ceil(infoBytes / 8)), 1 << 24));
+    // At least a few dozen members: zeroing a larger minimum cost more than the reading of a small object.
+    this.mData = new Float64Array(MSTRIDE * Math.min(Math.max(64, Math.ceil(infoBytes / 8)), 1 << 24));
   }
 
   /** Reads a DW_AT_type-style reference of attribute `i` as a DIE key. */
