@@ -522,16 +522,21 @@ export class ObjectView {
    * calls may call `relocsOnce` again. See `#passRelocs`.
    */
   relocsOnce(section: number): SectionRelocs {
+    this.#onceScratch ??= new RelocationScratch();
     return this.#passRelocs(section, this.#onceScratch, true);
   }
 
-  readonly #onceScratch = new RelocationScratch();
+  #onceScratch: RelocationScratch | undefined;
   /**
    * The scratch of the whole-object passes (chunk boundaries, references, users), which never run inside
    * one another (a pass resolves targets to entities, not to chunks). `relocsOnce` has its own: a target
    * it resolves can start the chunk-boundary pass.
    */
-  readonly #passScratch = new RelocationScratch();
+  #passScratchMade: RelocationScratch | undefined;
+  get #passScratch(): RelocationScratch {
+    this.#passScratchMade ??= new RelocationScratch();
+    return this.#passScratchMade;
+  }
 
   /**
    * `relocs(section)` for a pass over the whole object, valid until the next call with the same scratch.

@@ -308,6 +308,10 @@ function decode(
   return { target: sec.info, link: sec.link, isRela, count, offsets, types, symbols: syms, addends };
 }
 
+const NO_OFFSETS = new Float64Array(0);
+const NO_WORDS = new Uint32Array(0);
+const NO_ADDENDS = new BigInt64Array(0);
+
 /**
  * Arrays lent to `readRelocationsInto`, reused from table to table: exactly `count` long each time (callers
  * search them by their length), from one buffer per size up to `POOLED_SIZES` entries (most tables of an
@@ -316,12 +320,13 @@ function decode(
 export class RelocationScratch {
   target = 0;
   count = 0;
-  offsets: Float64Array = new Float64Array(0);
-  types: Uint32Array = new Uint32Array(0);
-  symbols: Uint32Array = new Uint32Array(0);
-  addends: BigInt64Array = new BigInt64Array(0);
+  // Shared empty arrays until the first decode (a scratch is made per object, often for a few tables).
+  offsets: Float64Array = NO_OFFSETS;
+  types: Uint32Array = NO_WORDS;
+  symbols: Uint32Array = NO_WORDS;
+  addends: BigInt64Array = NO_ADDENDS;
   /** `addends` as 32-bit words (written without making a bigint per entry). */
-  addendWords: Uint32Array = new Uint32Array(0);
+  addendWords: Uint32Array = NO_WORDS;
   readonly #bySize: (ScratchViews | undefined)[] = [];
   #big = new ArrayBuffer(0);
 
