@@ -1,4 +1,3 @@
-import { match } from "ts-pattern";
 import type { Analysis } from "./analysis.js";
 import type { Outcome } from "./compare/outcome.js";
 import { bindName } from "./compare/outcome.js";
@@ -47,16 +46,22 @@ export function buildReport(a: Analysis, profile: Profile): Report {
 
   const ov = a.keys.view("original");
   const pv = a.keys.view("patched");
-  const functions = a.functions.map((r) => symbolEntry(a, r)).sort(byStatusThenName);
-  const data = a.data.map((r) => symbolEntry(a, r)).sort(byStatusThenName);
+  const names: SectionNames = { original: sectionNames(ov), patched: sectionNames(pv) };
+  const functions = a.functions.map((r) => symbolEntry(a, r, names)).sort(byStatusThenName);
+  const data = a.data.map((r) => symbolEntry(a, r, names)).sort(byStatusThenName);
   const types = (a.types ?? []).map(typeEntry);
-  const errors = findings.filter((f) => f.severity === "error").length;
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.severity === "error") errors++;
+    else if (f.severity === "warning") warnings++;
+  }
   const summary: Summary = {
     functions: counts(functions),
     data: counts(data),
     types: counts(types),
     errors,
-    warnings: findings.filter((f) => f.severity === "warning").length,
+    warnings,
   };
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -89,31 +94,57 @@ function byStatusThenName(x: { status: keyof typeof STATUS_ORDER; name: string }
 
 function counts(xs: readonly { status: keyof typeof STATUS_ORDER }[]): Summary["functions"] {
   const c = { changed: 0, new: 0, removed: 0, unchanged: 0 };
-  for (const x of xs) c[x.status]++;
+  for (let i = 0; i < xs.length; i++) c[xs[i]!.status]++;
   return c;
 }
 
 /** The reasons of every entry without any (shared: most entries are unchanged). */
 const NO_REASONS: string[] = Object.freeze([]) as unknown as string[];
 
-function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
+/** Per side: `ObjectView.sectionName`, remembering the last section asked for (see `sectionNames`). */
+interface SectionNames {
+  readonly original: (section: number) => string;
+  readonly patched: (section: number) => string;
+}
+
+/**
+ * `view.sectionName` with the last answer kept: each call makes a new string, which the report would hold
+ * once per entry, while symbols listed one after another mostly share their section (`.text`, `.data`).
+ */
+function sectionNames(view: ObjectView): (section: number) => string {
+  let last = Number.NaN;
+  let name = "";
+  return (section) => {
+    if (section !== last) {
+      last = section;
+      name = view.sectionName(section);
+    }
+    return name;
+  };
+}
+
+function symbolEntry(a: Analysis, r: Outcome, names: SectionNames): SymbolEntry {
   const named = (r.status === "new" ? r.patched : r.original)!;
-  const view = a.keys.view(r.status === "new" ? "patched" : "original");
+  const side = r.status === "new" ? "patched" : "original";
+  const view = a.keys.view(side);
   const other = r.status === "new" ? undefined : r.patched;
-  const section = view.sectionName(named.section);
+  // The stored names, not `name` (a new parsed name per call for plain names): one entry per symbol.
+  const name = named.rawName;
+  const section = names[side](named.section);
   const reasons = r.details.length === 0 ? NO_REASONS : r.details.map((d) => reasonText(d, r.kind));
-  const patchedName = other && other.name.raw !== named.name.raw ? other.name.raw : undefined;
+  const otherName = other?.rawName;
+  const patchedName = otherName !== undefined && otherName !== name ? otherName : undefined;
   let patchedSection: string | undefined;
   if (other) {
-    const ps = a.keys.view("patched").sectionName(other.section);
+    const ps = names.patched(other.section);
     if (ps !== section) patchedSection = ps;
   }
   const parents = r.status === "new" ? a.corr.parentPatched : a.corr.parentOriginal;
   const pi = parents[named.index]!;
-  const parent = pi >= 0 ? view.entities[pi]!.name.raw : undefined;
+  const parent = pi >= 0 ? view.entities[pi]!.rawName : undefined;
   const statics = r.status === "new" ? a.corr.staticsPatched : a.corr.staticsOriginal;
   const st = statics.get(named.index);
-  const compilerGenerated = named.name.compilerMade || isCompilerHelper(named.name.raw);
+  const compilerGenerated = named.name.compilerMade || isCompilerHelper(name);
   const ignored = r.ignored && r.status === "unchanged" ? r.ignored : undefined;
   const binding = bindName(named.bind);
   if (
@@ -129,7 +160,7 @@ function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
     // as below.
     if (r.pairing)
       return {
-        name: named.name.raw,
+        name,
         status: r.status,
         section,
         reasons,
@@ -137,9 +168,9 @@ function symbolEntry(a: Analysis, r: Outcome): SymbolEntry {
         size: named.size,
         binding,
       };
-    return { name: named.name.raw, status: r.status, section, reasons, size: named.size, binding };
+    return { name, status: r.status, section, reasons, size: named.size, binding };
   }
-  const entry: SymbolEntry = { name: named.name.raw, status: r.status, section, reasons };
+  const entry: SymbolEntry = { name, status: r.status, section, reasons };
   if (r.details.length > 0) entry.details = [...r.details];
   if (patchedName !== undefined) entry.patchedName = patchedName;
   if (patchedSection !== undefined) entry.patchedSection = patchedSection;
@@ -164,19 +195,24 @@ function isCompilerHelper(name: string): boolean {
 }
 
 function typeEntry(t: TypeOutcome): TypeEntry {
-  const size = match(t)
-    .with({ status: "changed" }, (x) => ({
-      ...(x.original?.type.size !== undefined ? { original: x.original.type.size } : {}),
-      ...(x.patched?.type.size !== undefined ? { patched: x.patched.type.size } : {}),
-    }))
-    .otherwise(() => undefined);
-  return {
+  // One object per type, fields added in the contract's key order (objects with 10,000s of types).
+  const entry: TypeEntry = {
     name: t.name,
     kind: t.kind,
     status: t.status,
     changes: t.changes,
     usedBy: t.usedBy,
-    ...(size && Object.keys(size).length > 0 ? { size } : {}),
-    ...(t.layout ? { layout: t.layout } : {}),
   };
+  if (t.status === "changed") {
+    const original = t.original?.type.size;
+    const patched = t.patched?.type.size;
+    if (original !== undefined || patched !== undefined) {
+      entry.size = {
+        ...(original !== undefined ? { original } : {}),
+        ...(patched !== undefined ? { patched } : {}),
+      };
+    }
+  }
+  if (t.layout) entry.layout = t.layout;
+  return entry;
 }

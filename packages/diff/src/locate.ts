@@ -13,7 +13,10 @@ type Location = NonNullable<Finding["location"]>;
 export function locateFindings(report: Report, a: Analysis): Report {
   const sides = [a.debug.patched, a.debug.original].filter((d): d is DebugInfo => d !== undefined);
   if (sides.length === 0) return report;
-  const types = sides.map(typeLocations);
+  // Only the types findings name are located: every type of both builds took time and memory for nothing.
+  const wanted = new Set<string>();
+  for (const f of report.findings) if (!f.location && f.type !== undefined) wanted.add(f.type);
+  const types = sides.map((d) => typeLocations(d, wanted));
   for (const f of report.findings) {
     if (f.location) continue;
     let loc: Location | undefined;
@@ -30,10 +33,12 @@ export function locateFindings(report: Report, a: Analysis): Report {
   return report;
 }
 
-function typeLocations(d: DebugInfo): Map<string, Location> {
+/** Where DWARF declares each of the `wanted` types that it declares (its first definition with a file). */
+function typeLocations(d: DebugInfo, wanted: ReadonlySet<string>): Map<string, Location> {
   const out = new Map<string, Location>();
+  if (wanted.size === 0) return out;
   for (const t of d.info.types.values()) {
-    if (t.name === "" || t.declaration || out.has(t.name)) continue;
+    if (t.name === "" || !wanted.has(t.name) || t.declaration || out.has(t.name)) continue;
     if (
       t.kind !== "struct" &&
       t.kind !== "union" &&

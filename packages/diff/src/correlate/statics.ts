@@ -1,6 +1,6 @@
 import { STB } from "@elfdelta/elf";
-import type { Entity, ObjectView } from "../object.js";
-import { parseName } from "./names.js";
+import type { Entity } from "../object.js";
+import { type ParsedName, parseName } from "./names.js";
 
 /**
  * Static local variables. GCC names them `var.N` (N renumbered whenever another static appears earlier in
@@ -24,10 +24,10 @@ export interface StaticLocal {
 export type OwnerHints = ReadonlyMap<number, string>;
 
 /** True for entities that are static locals (see the file comment); compiler-made statics are not. */
-export function isStaticLocal(e: Entity): boolean {
-  if (e.kind !== "data" || e.bind !== STB.LOCAL || e.name.compilerMade) return false;
-  if (e.name.clones.length > 0) return false;
-  return e.name.inner.length > 0 || e.name.numbered;
+export function isStaticLocal(e: Entity, name: ParsedName = e.name): boolean {
+  if (e.kind !== "data" || e.bind !== STB.LOCAL || name.compilerMade) return false;
+  if (name.clones.length > 0) return false;
+  return name.inner.length > 0 || name.numbered;
 }
 
 /** The C function name of a function entity: clone and child decorations dropped (`foo.part.0` → `foo`). */
@@ -35,15 +35,9 @@ export function cFunctionName(e: Entity): string {
   return e.name.base;
 }
 
-export function describeStatic(view: ObjectView, e: Entity, hints?: OwnerHints): StaticLocal {
-  const users = [
-    ...new Set(
-      view
-        .users(e)
-        .filter((u) => u.kind === "function")
-        .map(cFunctionName),
-    ),
-  ].sort();
+/** `e` described, from the entities whose relocations refer to it (`usedBy`) and the DWARF owner hints. */
+export function describeStatic(e: Entity, usedBy: readonly Entity[], hints?: OwnerHints): StaticLocal {
+  const users = [...new Set(usedBy.filter((u) => u.kind === "function").map(cFunctionName))].sort();
   if (e.name.inner.length > 0) {
     // clang: func.var (func is the C function even when it was inlined away).
     return { variable: e.name.inner.join("."), owner: e.name.base, users, ownerFrom: "name" };
@@ -58,10 +52,11 @@ export function describeStatic(view: ObjectView, e: Entity, hints?: OwnerHints):
  * A compiler- or macro-made static (`CSWTCH.4`, `__func__.1`, `_rs.2`, clang's `rate_a._rs`): never paired,
  * but described like a static local so that the report can say which function it belongs to.
  */
-export function describeMadeStatic(view: ObjectView, e: Entity, hints?: OwnerHints): StaticLocal {
+export function describeMadeStatic(e: Entity, usedBy: readonly Entity[], hints?: OwnerHints): StaticLocal {
   // clang names macro statics `function.variable`; GCC `variable.N`, and CSWTCH/__func__ have no DIE.
-  if (e.name.inner.length > 0 && !parseName(e.name.base).compilerMade) return describeStatic(view, e, hints);
-  const s = describeStatic(view, e, hints);
+  if (e.name.inner.length > 0 && !parseName(e.name.base).compilerMade)
+    return describeStatic(e, usedBy, hints);
+  const s = describeStatic(e, usedBy, hints);
   if (s.ownerFrom !== "name") return s;
   // `switch.table.mapper`, `__const.f.x`: the name is not function.variable.
   const { users } = s;

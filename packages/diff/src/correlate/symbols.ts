@@ -1,5 +1,6 @@
 import { STB } from "@elfdelta/elf";
 import type { Entity, ObjectView } from "../object.js";
+import { KeyTable } from "./keytable.js";
 import { childKind, parentKey } from "./names.js";
 import { correlateSections, type SectionCorrelation } from "./sections.js";
 import {
@@ -45,11 +46,22 @@ export interface CorrelateOptions {
   readonly ownerHintsPatched?: OwnerHints;
 }
 
-/** The entities of one side under one key: one entity (the usual case, no array), or several. */
-type Slot = Entity | Entity[];
-type Bucket = { o: readonly Entity[]; p: readonly Entity[] };
+/**
+ * The original entities under one key when there are several, and the patched ones that share it (paired
+ * in symbol-table order once both sides are known).
+ */
+interface Bucket {
+  readonly o: Entity[];
+  readonly p: Entity[];
+}
 
-/** Pairs the functions and data objects of two builds. Hash maps only: linear in the number of symbols. */
+/** The groups of `classify`: a function and a variable of one name never pair. */
+const FUNCTIONS = 0;
+const OBJECTS = 1;
+const STATICS = 2;
+type Group = typeof FUNCTIONS | typeof OBJECTS | typeof STATICS;
+
+/** Pairs the functions and data objects of two builds. Hashing only: linear in the number of symbols. */
 export function correlate(
   original: ObjectView,
   patched: ObjectView,
@@ -67,56 +79,42 @@ export function correlate(
     method[o.index] = how;
   };
 
-  // Per side, one map per kind, keyed by the normalised name: a function and a variable of one name never
-  // pair.
-  const put = (m: Map<string, Slot>, key: string, e: Entity): void => {
-    const slot = m.get(key);
-    if (slot === undefined) m.set(key, e);
-    else if (Array.isArray(slot)) slot.push(e);
-    else m.set(key, [slot, e]);
-  };
-  const classify = (view: ObjectView, hints: OwnerHints | undefined, out: Map<number, StaticLocal>) => {
-    const functions = new Map<string, Slot>();
-    const objects = new Map<string, Slot>();
-    const statics = new Map<string, Slot>();
-    for (const e of view.entities) {
-      // Compiler-made statics (__func__, CSWTCH, __key, ...) are never paired: their numbers say nothing
-      // about which old one a new one is. References to them compare by content (see Keys). They are still
-      // described, so that the report can name the function they belong to.
-      if (e.name.compilerMade) {
-        if (e.kind === "data" && e.bind === STB.LOCAL) out.set(e.index, describeMadeStatic(view, e, hints));
-        continue;
-      }
-      if (isStaticLocal(e)) {
-        const s = describeStatic(view, e, hints);
-        out.set(e.index, s);
-        put(statics, `${e.kind}:${staticKey(s)}`, e);
-      } else {
-        put(e.kind === "function" ? functions : objects, e.name.key, e);
-      }
+  // Only the original side is indexed (by the normalised name): each patched entity looks its key up as it
+  // is classified and pairs at once when one original has the key. A second index for the patched side,
+  // and an array per key, took more memory than the pairing itself on objects with 100,000s of symbols.
+  const index = new KeyTable(original.entities.length);
+  /** By the first original entity of a key, when others share the key (rare). */
+  const shared = new Map<number, Bucket>();
+  classify(original, options.ownerHintsOriginal, staticsOriginal, (group, key, e) => {
+    const first = index.add(group, key, e.index);
+    if (first < 0) return;
+    const b = shared.get(first);
+    if (b) b.o.push(e);
+    else shared.set(first, { o: [original.entities[first]!, e], p: [] });
+  });
+  const buckets: Bucket[] = [];
+  classify(patched, options.ownerHintsPatched, staticsPatched, (group, key, p) => {
+    const first = index.find(group, key);
+    if (first < 0) return;
+    const b = shared.size > 0 ? shared.get(first) : undefined;
+    if (b) {
+      if (b.p.length === 0) buckets.push(b);
+      b.p.push(p);
+      return;
     }
-    return { functions, objects, statics };
-  };
-  const o = classify(original, options.ownerHintsOriginal, staticsOriginal);
-  const p = classify(patched, options.ownerHintsPatched, staticsPatched);
-
-  const match = (
-    os: Map<string, Slot>,
-    ps: Map<string, Slot>,
-    single: (o: Entity, p: Entity) => PairingMethod,
-  ) => {
-    for (const [key, a] of os) {
-      const b = ps.get(key);
-      if (b === undefined) continue;
-      if (!Array.isArray(a) && !Array.isArray(b)) pair(a, b, single(a, b));
-      else pairInOrder({ o: Array.isArray(a) ? a : [a], p: Array.isArray(b) ? b : [b] }, pair);
+    const o = original.entities[first]!;
+    const current = forward[first]!;
+    if (current < 0) {
+      pair(o, p, group === STATICS && o.name.inner.length === 0 ? "static-local-users" : byName(o, p));
+      return;
     }
-  };
-  const byName = (a: Entity, b: Entity): PairingMethod =>
-    a.name.raw === b.name.raw ? "name" : "normalized-name";
-  match(o.functions, p.functions, byName);
-  match(o.objects, p.objects, byName);
-  match(o.statics, p.statics, (a, b) => (a.name.inner.length > 0 ? byName(a, b) : "static-local-users"));
+    // Several patched entities, one original: the first in symbol-table order pairs, by ordinal.
+    if (p.symbolIndex < patched.entities[current]!.symbolIndex) {
+      backward[current] = -1;
+      pair(o, p, "ordinal");
+    } else method[first] = "ordinal";
+  });
+  for (const b of buckets) pairInOrder(b, pair);
 
   return {
     original,
@@ -132,11 +130,79 @@ export function correlate(
   };
 }
 
+function byName(a: Entity, b: Entity): PairingMethod {
+  return a.rawName === b.rawName ? "name" : "normalized-name";
+}
+
+/**
+ * Calls `visit` with the pairing key of every entity of `view` that can pair, and describes the static
+ * locals (and compiler-made local statics) into `out`.
+ */
+function classify(
+  view: ObjectView,
+  hints: OwnerHints | undefined,
+  out: Map<number, StaticLocal>,
+  visit: (group: Group, key: string, e: Entity) => void,
+): void {
+  const entities = view.entities;
+  const users = staticUsers(view);
+  // Indexed: an iterator here made a result object per entity.
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    // One parsed name per entity: `e.name` makes a new one per call for plain names.
+    const name = e.name;
+    // Compiler-made statics (__func__, CSWTCH, __key, ...) are never paired: their numbers say nothing
+    // about which old one a new one is. References to them compare by content (see Keys). They are still
+    // described, so that the report can name the function they belong to.
+    if (name.compilerMade) {
+      if (isLocalData(e)) out.set(e.index, describeMadeStatic(e, users(e), hints));
+      continue;
+    }
+    if (isStaticLocal(e, name)) {
+      const s = describeStatic(e, users(e), hints);
+      out.set(e.index, s);
+      visit(STATICS, `${e.kind}:${staticKey(s)}`, e);
+    } else {
+      visit(e.kind === "function" ? FUNCTIONS : OBJECTS, name.key, e);
+    }
+  }
+}
+
+const NO_USERS: readonly Entity[] = Object.freeze([]);
+
+/**
+ * `ObjectView.users` for the statics of `view`. With static locals of its own, the static-local rule will
+ * index every relocation of the file (see rules/statics.ts), and `users` reads that index. With only
+ * compiler-made statics (`__func__`, `CSWTCH`), nothing else needs it: their users are found together,
+ * resolving only the relocations that can reach them.
+ */
+function staticUsers(view: ObjectView): (e: Entity) => readonly Entity[] {
+  const statics: Entity[] = [];
+  let locals = false;
+  const entities = view.entities;
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    if (!isLocalData(e)) continue;
+    const name = e.name;
+    if (name.compilerMade) statics.push(e);
+    else if (isStaticLocal(e, name)) locals = true;
+  }
+  if (locals) return (e) => view.users(e);
+  if (statics.length === 0) return () => NO_USERS;
+  // Keyed by primary entity: an alias has none of its own, as with `users`.
+  const found = view.usersOfEach(statics);
+  return (e) => found.get(e) ?? NO_USERS;
+}
+
+function isLocalData(e: Entity): boolean {
+  return e.kind === "data" && e.bind === STB.LOCAL;
+}
+
 /** Several candidates with one key on each side: pair them in symbol-table order, the rest stay unpaired. */
 function pairInOrder(b: Bucket, pair: (o: Entity, p: Entity, how: PairingMethod) => void): void {
   const byIndex = (x: Entity, y: Entity) => x.symbolIndex - y.symbolIndex;
-  const os = [...b.o].sort(byIndex);
-  const ps = [...b.p].sort(byIndex);
+  const os = b.o.sort(byIndex);
+  const ps = b.p.sort(byIndex);
   const n = Math.min(os.length, ps.length);
   for (let i = 0; i < n; i++) pair(os[i]!, ps[i]!, "ordinal");
 }
@@ -144,7 +210,8 @@ function pairInOrder(b: Bucket, pair: (o: Entity, p: Entity, how: PairingMethod)
 /** Per entity: the function it is a `.cold`/`.part` piece of (same side), or -1. */
 function parents(view: ObjectView): Int32Array {
   const out = new Int32Array(view.entities.length).fill(-1);
-  if (!view.functions.some((f) => childKind(f.name) !== undefined)) return out;
+  // Only a decorated name (it has a dot) can be a child: no parsed name made for the others.
+  if (!view.functions.some((f) => f.rawName.includes(".") && childKind(f.name) !== undefined)) return out;
   const byKey = new Map<string, Entity>();
   for (const f of view.functions) if (!byKey.has(f.name.key)) byKey.set(f.name.key, f);
   for (const f of view.functions) {

@@ -5,7 +5,10 @@ import type { Rule } from "./rule.js";
 export const dataRules: Rule = {
   ids: ["data-changed", "data-size-changed", "data-section-changed"],
   run(ctx) {
-    for (const r of ctx.analysis.data) {
+    const data = ctx.analysis.data;
+    // Indexed: an iterator made a result object per data object.
+    for (let i = 0; i < data.length; i++) {
+      const r = data[i]!;
       if (r.status !== "changed" || !r.original || !r.patched || r.original.name.compilerMade) continue;
       const name = r.original.name.raw;
       const section = ctx.analysis.keys.view("original").sectionName(r.original.section);

@@ -5,7 +5,9 @@ export const initRules: Rule = {
   ids: ["init-code-changed", "init-code-new"],
   run(ctx) {
     const a = ctx.analysis;
-    for (const r of a.functions) {
+    // Indexed: an iterator made a result object per function.
+    for (let i = 0; i < a.functions.length; i++) {
+      const r = a.functions[i]!;
       if (r.status === "changed" && r.original && a.init.original.has(r.original.index)) {
         ctx.emit("init-code-changed", {
           message: `${r.original.name.raw}() runs once at load time (${a.init.why(r.original)}) and changed`,

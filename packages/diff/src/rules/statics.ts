@@ -17,7 +17,8 @@ export const staticLocalRules: Rule = {
       }
     }
     if (!any) return;
-    for (const r of a.functions) {
+    for (let i = 0; i < a.functions.length; i++) {
+      const r = a.functions[i]!;
       if (!r.original || !r.patched) continue;
       let after: Set<number> | undefined;
       for (const s of ov.references(r.original)) {
