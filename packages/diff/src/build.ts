@@ -144,7 +144,7 @@ function symbolEntry(a: Analysis, r: Outcome, names: SectionNames): SymbolEntry 
   const parent = pi >= 0 ? view.entities[pi]!.rawName : undefined;
   const statics = r.status === "new" ? a.corr.staticsPatched : a.corr.staticsOriginal;
   const st = statics.get(named.index);
-  const compilerGenerated = named.name.compilerMade || isCompilerHelper(name);
+  const compilerGenerated = named.compilerMade || isCompilerHelper(name);
   const ignored = r.ignored && r.status === "unchanged" ? r.ignored : undefined;
   const binding = bindName(named.bind);
   if (

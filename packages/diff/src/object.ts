@@ -79,6 +79,18 @@ export class Entity {
     return typeof n === "string" ? new PlainName(n, (this.#bits & PLAIN_COMPILER_MADE) !== 0, false) : n;
   }
 
+  /** `name.compilerMade`, without making the parsed name. */
+  get compilerMade(): boolean {
+    const n = this.#name;
+    return typeof n === "string" ? (this.#bits & PLAIN_COMPILER_MADE) !== 0 : n.compilerMade;
+  }
+
+  /** `name.key`, without making the parsed name (a plain name is its own key). */
+  get nameKey(): string {
+    const n = this.#name;
+    return typeof n === "string" ? n : n.key;
+  }
+
   /** The symbol's name as stored (`name.raw`, without making the parsed name). */
   get rawName(): string {
     const n = this.#name;

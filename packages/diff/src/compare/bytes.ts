@@ -244,8 +244,8 @@ function referenceChanges(oRefs: readonly Ref[], pRefs: readonly Ref[]): ReasonD
 
 /** For a reference to a compiler-made static: its name without numbers (`CSWTCH`, `rate_a._rs`). */
 function madeKey(r: Ref): string | undefined {
-  return r.target.kind === "entity" && r.target.entity.name.compilerMade
-    ? `made:${r.target.entity.name.key}`
+  return r.target.kind === "entity" && r.target.entity.compilerMade
+    ? `made:${r.target.entity.nameKey}`
     : undefined;
 }
 
@@ -260,7 +260,7 @@ export function describeTarget(view: ObjectView, t: Target): string {
     case "absolute":
       return `${t.name} (absolute)`;
     case "entity":
-      return view.primary(t.entity).name.raw;
+      return view.primary(t.entity).rawName;
     case "string":
       return JSON.stringify(clip(t.text));
     case "constant":

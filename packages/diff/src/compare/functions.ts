@@ -68,7 +68,7 @@ function tieChildrenToParents(keys: Keys, list: Outcome[]): void {
       if (pi >= 0) parent = byPatched.get(pi);
     }
     if (!parent || parent === r || !parent.original || !parent.patched) continue;
-    const child = (r.original ?? r.patched)!.name.key;
+    const child = (r.original ?? r.patched)!.nameKey;
     if (parent.status === "unchanged") parent.status = "changed";
     addDetail(parent, { kind: "child-changed", child });
   }

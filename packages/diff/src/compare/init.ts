@@ -93,7 +93,7 @@ function entries(keys: Keys, side: Side, section: number): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < r.count; i++) {
     const t = view.target(r, i);
-    const text = t.kind === "entity" ? `${view.primary(t.entity).name.raw}()` : "an entry";
+    const text = t.kind === "entity" ? `${view.primary(t.entity).rawName}()` : "an entry";
     out.set(keys.targetKey(side, t), text);
   }
   return out;

@@ -31,7 +31,7 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
   for (const r of functions) {
     const e = r.original ?? r.patched;
     if (!e) continue;
-    const key = e.name.key;
+    const key = e.nameKey;
     if (inliners.has(key) && !outcomeByKey.has(key)) outcomeByKey.set(key, r);
   }
   const calleesOf = (debug: DebugInfo, name: string): ReadonlySet<string> => {

@@ -39,8 +39,8 @@ export class Keys {
     if (paired >= 0) return `#${side === "original" ? p.index : paired}`;
     const pe = side === "original" ? this.corr.forward[e.index]! : this.corr.backward[e.index]!;
     if (pe >= 0) return `#${side === "original" ? e.index : pe}`;
-    if (p.name.compilerMade) return `made:${p.name.key}:${this.#madeDigest(side, p)}`;
-    return `${side === "original" ? "o" : "p"}:${p.kind}:${p.name.raw}`;
+    if (p.compilerMade) return `made:${p.nameKey}:${this.#madeDigest(side, p)}`;
+    return `${side === "original" ? "o" : "p"}:${p.kind}:${p.rawName}`;
   }
 
   /** Whether an original and a patched entity are the same thing (paired, through aliases too). */

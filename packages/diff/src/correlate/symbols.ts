@@ -213,7 +213,7 @@ function parents(view: ObjectView): Int32Array {
   // Only a decorated name (it has a dot) can be a child: no parsed name made for the others.
   if (!view.functions.some((f) => f.rawName.includes(".") && childKind(f.name) !== undefined)) return out;
   const byKey = new Map<string, Entity>();
-  for (const f of view.functions) if (!byKey.has(f.name.key)) byKey.set(f.name.key, f);
+  for (const f of view.functions) if (!byKey.has(f.nameKey)) byKey.set(f.nameKey, f);
   for (const f of view.functions) {
     if (!childKind(f.name)) continue;
     const k = parentKey(f.name);

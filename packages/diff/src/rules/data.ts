@@ -9,8 +9,8 @@ export const dataRules: Rule = {
     // Indexed: an iterator made a result object per data object.
     for (let i = 0; i < data.length; i++) {
       const r = data[i]!;
-      if (r.status !== "changed" || !r.original || !r.patched || r.original.name.compilerMade) continue;
-      const name = r.original.name.raw;
+      if (r.status !== "changed" || !r.original || !r.patched || r.original.compilerMade) continue;
+      const name = r.original.rawName;
       const section = ctx.analysis.keys.view("original").sectionName(r.original.section);
       const label = dataLabel(ctx.analysis, r);
       const size = r.details.find((d) => d.kind === "size");
@@ -45,5 +45,5 @@ export function dataLabel(
   const e = (r.original ?? r.patched)!;
   const s = r.original ? a.corr.staticsOriginal.get(r.original.index) : undefined;
   if (s) return s.owner ? `static local ${s.variable} of ${s.owner}()` : `static local ${s.variable}`;
-  return `${e.tls ? "thread-local " : ""}data object ${e.name.raw}`;
+  return `${e.tls ? "thread-local " : ""}data object ${e.rawName}`;
 }

@@ -10,14 +10,14 @@ export const initRules: Rule = {
       const r = a.functions[i]!;
       if (r.status === "changed" && r.original && a.init.original.has(r.original.index)) {
         ctx.emit("init-code-changed", {
-          message: `${r.original.name.raw}() runs once at load time (${a.init.why(r.original)}) and changed`,
-          symbol: r.original.name.raw,
+          message: `${r.original.rawName}() runs once at load time (${a.init.why(r.original)}) and changed`,
+          symbol: r.original.rawName,
           section: a.keys.view("original").sectionName(r.original.section),
         });
       } else if (r.status === "new" && r.patched && a.init.patched.has(r.patched.index)) {
         ctx.emit("init-code-new", {
-          message: `new initialisation function ${r.patched.name.raw}() would not run in a live process`,
-          symbol: r.patched.name.raw,
+          message: `new initialisation function ${r.patched.rawName}() would not run in a live process`,
+          symbol: r.patched.rawName,
           section: a.keys.view("patched").sectionName(r.patched.section),
         });
       }

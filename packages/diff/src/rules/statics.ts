@@ -11,7 +11,7 @@ export const staticLocalRules: Rule = {
     // no need to index every relocation of both builds).
     let any = false;
     for (const i of a.corr.staticsOriginal.keys()) {
-      if (!ov.entities[i]!.name.compilerMade) {
+      if (!ov.entities[i]!.compilerMade) {
         any = true;
         break;
       }
@@ -23,7 +23,7 @@ export const staticLocalRules: Rule = {
       let after: Set<number> | undefined;
       for (const s of ov.references(r.original)) {
         const st = a.corr.staticsOriginal.get(s.index);
-        if (!st || s.name.compilerMade) continue;
+        if (!st || s.compilerMade) continue;
         // Another function's static (reached through inlining, or an anchor GCC shares between objects).
         if (st.owner !== undefined && st.owner !== r.original.name.base) continue;
         const counterpart = a.keys.counterpart("original", s);
@@ -33,7 +33,7 @@ export const staticLocalRules: Rule = {
         // another way (GCC section anchors hide which object an access touches).
         const owner = counterpart ? a.corr.staticsPatched.get(counterpart.index)?.owner : undefined;
         if (owner !== undefined && owner === r.patched.name.base) continue;
-        const fn = r.original.name.raw;
+        const fn = r.original.rawName;
         ctx.emit("static-local-removed", {
           message: `${fn}() no longer uses the static local ${st.variable}${st.owner && st.owner !== r.original.name.base ? ` of ${st.owner}()` : ""}`,
           symbol: fn,

@@ -40,7 +40,7 @@ export const symbolRules: Rule = {
       for (let i = 0; i < list.length; i++) {
         const r = list[i]!;
         if (r.status !== "new" || !r.patched) continue;
-        const was = removed.get(r.patched.name.key);
+        const was = removed.get(r.patched.nameKey);
         if (was === undefined || was === r.kind) continue;
         const before = was === "function" ? "a function" : "a data object";
         const after = r.kind === "function" ? "a function" : "a data object";

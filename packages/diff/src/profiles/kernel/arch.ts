@@ -15,7 +15,7 @@ export function targetName(view: ObjectView, t: Target): string | undefined {
     case "absolute":
       return t.name;
     case "entity":
-      return view.primary(t.entity).name.raw;
+      return view.primary(t.entity).rawName;
     default:
       return undefined;
   }
@@ -66,5 +66,5 @@ export function word32(code: Uint8Array, at: number, littleEndian: boolean): num
 
 /** Whether `e` is `name` or one of its aliases. */
 export function isNamed(view: ObjectView, e: Entity, name: string): boolean {
-  return e.name.raw === name || view.primary(e).name.raw === name;
+  return e.rawName === name || view.primary(e).rawName === name;
 }

@@ -32,10 +32,10 @@ export const kernelDataRules: Rule = {
       const section = r.original ? sectionOf(a, r.original) : "";
       if (r.original && ONCE_SECTIONS.has(section)) continue;
       if (r.original && isInitData(section)) {
-        if (r.status === "changed" && !r.original.name.compilerMade) {
+        if (r.status === "changed" && !r.original.compilerMade) {
           ctx.emit("init-code-changed", {
             message: `${dataLabel(a, r)} in ${section} changed: init data was used during boot and freed, a live patch cannot change it`,
-            symbol: r.original.name.raw,
+            symbol: r.original.rawName,
             section,
           });
         }
@@ -70,7 +70,7 @@ export const noPatchableEntryRules: Rule = {
       if (r.status !== "changed" || !r.original || !r.patched) continue;
       if (a.corr.parentOriginal[r.original.index]! >= 0) continue; // .cold/.part: judged through the parent
       if (pair.original.profiling(r.original)) continue;
-      const name = r.original.name.raw;
+      const name = r.original.rawName;
       ctx.emit("no-patchable-entry", {
         message: `${name}() changed but has no profiling entry (no __fentry__/_mcount call, no patchable nops: notrace) in the original build, so ftrace cannot redirect it`,
         symbol: name,
@@ -82,7 +82,7 @@ export const noPatchableEntryRules: Rule = {
 
 /** The name the report uses for the function of an outcome (original's, or patched's when new). */
 function reportName(r: Outcome): string {
-  return (r.status === "new" ? r.patched : r.original)!.name.raw;
+  return (r.status === "new" ? r.patched : r.original)!.rawName;
 }
 
 /** Jump labels and static calls, in changed or new functions, whose key this object does not define. */
@@ -137,7 +137,7 @@ export const siblingCallRules: Rule = {
         const sym = pv.symbol(rel.symbols[i]!);
         if (!sym || (sym.bind !== 1 && sym.bind !== 2)) continue; // STB_GLOBAL, STB_WEAK
         const target = pv.entityBySymbol[sym.index];
-        if (sym.name === p.name.raw || (target && pv.primary(target) === pv.primary(p))) continue;
+        if (sym.name === p.rawName || (target && pv.primary(target) === pv.primary(p))) continue;
         const name = reportName(r);
         ctx.emit("ppc64-sibling-call", {
           message: `${name}() makes a sibling call (b ${sym.name} at +0x${(at - p.start).toString(16)}) to a global function: from the patch module it would run with the module's TOC pointer`,
@@ -182,7 +182,7 @@ export const exportRules: Rule = {
     for (const r of a.functions) if (r.original) byOriginal.set(ov.primary(r.original), r);
     for (const [o, list] of before) {
       const r = byOriginal.get(o);
-      const name = o.name.raw;
+      const name = o.rawName;
       const why: string[] = [];
       if (!r?.patched) {
         why.push("it is removed");
@@ -216,8 +216,8 @@ export const exportRules: Rule = {
       const o = a.keys.counterpart("patched", p);
       if (!o || before.has(ov.primary(o))) continue;
       ctx.emit("export-added", {
-        message: `the patched build exports ${o.name.raw}() (${list.map(exportName).join(", ")}), which the original does not: a live patch cannot add an export`,
-        symbol: o.name.raw,
+        message: `the patched build exports ${o.rawName}() (${list.map(exportName).join(", ")}), which the original does not: a live patch cannot add an export`,
+        symbol: o.rawName,
       });
     }
   },
