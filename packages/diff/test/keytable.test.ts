@@ -31,3 +31,13 @@ describe("KeyTable", () => {
     expect(new KeyTable(0).find(0, "a")).toBe(-1);
   });
 });
+
+describe("KeyTable.keyOf", () => {
+  it("is the key an item was added with, and undefined for an item another had the key of", () => {
+    const t = new KeyTable(3);
+    t.add(0, "a", 0);
+    t.add(0, "a", 1);
+    t.add(0, "b", 2);
+    expect([t.keyOf(0), t.keyOf(1), t.keyOf(2)]).toEqual(["a", undefined, "b"]);
+  });
+});

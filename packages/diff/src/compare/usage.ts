@@ -61,11 +61,11 @@ export class TypeUsage {
       }
     };
     const hit = new Set<number>();
-    for (const [symbol, sp] of this.#debug.subprogramBySymbol) {
+    this.#debug.subprogramBySymbol.forEach((sp, symbol) => {
       hit.clear();
       collect(sp, 0, hit);
       for (const k of hit) out[k]!.add(symbol);
-    }
+    });
     // Globals the code accesses: the data objects whose type is involved, then the functions that use them
     // (no need to index every relocation when no global is involved, the usual case).
     const involved = new Map<Entity, readonly number[]>();

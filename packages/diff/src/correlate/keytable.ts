@@ -45,6 +45,11 @@ export class KeyTable {
     return this.#table[this.#slot(group, key)]! - 1;
   }
 
+  /** The key `item` was added with, or undefined when it was not added (or another item had its key). */
+  keyOf(item: number): string | undefined {
+    return this.#keys[item];
+  }
+
   /** The slot holding the key, or the empty slot where it goes (linear probing). */
   #slot(group: number, key: string): number {
     let slot = hash(this.#seed, group, key) & this.#mask;

@@ -7,6 +7,7 @@ import { DW_AT, DW_TAG } from "./constants.js";
 import { DieReader } from "./forms.js";
 import { type LineHeader, type LineRow, readLineHeader, runLineProgram } from "./lines.js";
 import type { CompileUnit, DwarfInfo, Subprogram, TypeId, Variable } from "./model.js";
+import type { SubprogramRecord, VariableRecord } from "./records.js";
 import { DebugSection, resolveRelocations } from "./relocate.js";
 import { firstRangeStart, type RawSubprogram, SubprogramCollector } from "./subprograms.js";
 import { type DieKey, type DieLookup, NumVec, TypeCollector, typeId } from "./types.js";
@@ -20,8 +21,6 @@ export { declarationSpelling, typeSpelling } from "./spelling.js";
 export const MAX_DIE_DEPTH = 1024;
 
 const ET_REL = 1;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
@@ -309,6 +308,12 @@ class DwarfReader implements DieLookup {
   idOf(key: DieKey): TypeId {
     const ordinal = this.ordinalOf(key);
     return typeId(ordinal, key - this.bases[ordinal]!);
+  }
+
+  compactIdOf(key: DieKey): string | number {
+    const ordinal = this.ordinalOf(key);
+    const offset = key - this.bases[ordinal]!;
+    return ordinal === 0 ? offset : typeId(ordinal, offset);
   }
 
   keyOfFn(): (id: TypeId) => DieKey | undefined {
@@ -636,8 +641,8 @@ class DwarfReader implements DieLookup {
 
   /** Names each subprogram and variable by the ELF symbol at its address (in place: the objects are ours). */
   private attachSymbols(
-    subprograms: Subprogram[],
-    variables: Variable[],
+    subprograms: SubprogramRecord[],
+    variables: VariableRecord[],
   ): { subprograms: Subprogram[]; variables: Variable[] } {
     const relocatable = this.elf.header.type === ET_REL;
     // Read in place: no ElfSymbol object per symbol.
@@ -679,17 +684,17 @@ class DwarfReader implements DieLookup {
     };
     // Indexed loops: these run once per file, before V8 optimises them, when a for-of allocates per step.
     for (let k = 0; k < subprograms.length; k++) {
-      const sp = subprograms[k] as Mutable<Subprogram>;
+      const sp = subprograms[k]!;
       if (sp.declaration || sp.lowPc === undefined) continue;
-      if (sp.section === undefined && !relocatable) sp.section = this.sectionOf(sp.lowPc);
+      if (sp.section === undefined && !relocatable) sp.setSection(this.sectionOf(sp.lowPc));
       const key = placeOf(sp.section, sp.lowPc);
       if (key !== undefined) ask(key);
     }
     for (let k = 0; k < variables.length; k++) {
-      const v = variables[k] as Mutable<Variable>;
+      const v = variables[k]!;
       if (v.declaration) continue;
       if (v.section === undefined && !relocatable && v.address !== undefined)
-        v.section = this.sectionOf(v.address);
+        v.setSection(this.sectionOf(v.address));
       const key = placeOf(v.section, v.address);
       if (key !== undefined) ask(key);
     }
@@ -760,14 +765,14 @@ class DwarfReader implements DieLookup {
       return named(name, linkageName, func);
     };
     for (let k = 0; k < subprograms.length; k++) {
-      const sp = subprograms[k] as Mutable<Subprogram>;
+      const sp = subprograms[k]!;
       if (sp.declaration || sp.lowPc === undefined) continue;
-      sp.symbol = pick(placeOf(sp.section, sp.lowPc), sp.name, sp.linkageName, true);
+      sp.setSymbol(pick(placeOf(sp.section, sp.lowPc), sp.name, sp.linkageName, true));
     }
     for (let k = 0; k < variables.length; k++) {
-      const v = variables[k] as Mutable<Variable>;
+      const v = variables[k]!;
       if (v.declaration) continue;
-      v.symbol = pick(placeOf(v.section, v.address), v.name, v.linkageName, false);
+      v.setSymbol(pick(placeOf(v.section, v.address), v.name, v.linkageName, false));
     }
     return { subprograms, variables };
   }

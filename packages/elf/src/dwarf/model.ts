@@ -1,7 +1,9 @@
 /**
  * The type model the DWARF reader produces and the diff engine consumes. Plain data: every type has a stable
  * `id` within one file (the DIE's offset in its section, prefixed for type units), references are by id, and the
- * whole model is JSON-friendly apart from bigint enumerator values.
+ * whole model is JSON-friendly apart from bigint enumerator values. Subprograms and variables are the exception:
+ * read-only objects whose fields are getters (kept compact, they are most of a large file's model), so
+ * `JSON.stringify` and spreads do not see them; read them field by field.
  */
 
 export type TypeId = string;

@@ -1,7 +1,8 @@
 import { DW_AT, DW_FORM, DW_OP } from "./constants.js";
 import { type DieReader, REF_EXTERNAL, REF_SIGNATURE } from "./forms.js";
 import { toBigInt } from "./leb.js";
-import type { InlinedCall, Parameter, Subprogram, Variable } from "./model.js";
+import type { InlinedCall, Parameter } from "./model.js";
+import { SubprogramRecord, VariableRecord } from "./records.js";
 import type { DebugSection } from "./relocate.js";
 import { type DieKey, type DieLookup, NumVec, type TypeCollector } from "./types.js";
 
@@ -538,7 +539,7 @@ export class SubprogramCollector {
   }
 
   /** Merges abstract origins and specifications into the public subprograms and variables. */
-  finish(): { subprograms: Subprogram[]; variables: Variable[] } {
+  finish(): { subprograms: SubprogramRecord[]; variables: VariableRecord[] } {
     const types = this.types;
     // Declarations that a later DIE completes (DW_AT_specification) are not listed on their own. Marked in
     // their flags (a key names one DIE, read once) rather than in sets of keys as large as the lists.
@@ -566,8 +567,7 @@ export class SubprogramCollector {
       if (abstract !== undefined) abstract.flags |= CONCRETE;
     }
 
-    // Output objects are literals with every field present (undefined when absent), so they share one shape.
-    const subprograms: Subprogram[] = [];
+    const subprograms: SubprogramRecord[] = [];
     for (let k = 0; k < this.subprograms.length; k++) {
       const sp = this.subprograms[k]!;
       if ((sp.flags & LISTED) === 0 || (sp.flags & COMPLETED) !== 0) continue;
@@ -604,8 +604,9 @@ export class SubprogramCollector {
       const params = this.params(withParams.params, sp.key);
       const locals = this.params(sp.locals, sp.key);
       const inlined = this.inlinedCalls(sp.inlined, sp.key);
-      const out: Mutable<Subprogram> = {
-        id: this.idOf(sp),
+      const out = new SubprogramRecord({
+        // The id's string when something made it already, else its offset (spelled when read).
+        id: sp.id ?? this.lookup.compactIdOf(sp.key),
         name: name ?? "",
         linkageName,
         external: (inherited & EXTERNAL) !== 0,
@@ -621,12 +622,11 @@ export class SubprogramCollector {
         inlined,
         file: withFile?.file,
         line: withFile && withFile.line > 0 ? withFile.line : undefined,
-        symbol: undefined,
-      };
+      });
       subprograms.push(out);
     }
 
-    const variables: Variable[] = [];
+    const variables: VariableRecord[] = [];
     for (let k = 0; k < this.variables.length; k++) {
       const v = this.variables[k]!;
       if ((v.flags & LISTED) === 0 || (v.flags & COMPLETED) !== 0) continue;
@@ -647,8 +647,8 @@ export class SubprogramCollector {
           if (withFile === undefined && c.file !== undefined) withFile = c;
         }
       }
-      const out: Mutable<Variable> = {
-        id: this.lookup.idOf(v.key),
+      const out = new VariableRecord({
+        id: this.lookup.compactIdOf(v.key),
         name: name ?? "",
         linkageName,
         type: typed ? types.idOf(typed.type, typed.key) : undefined,
@@ -659,8 +659,7 @@ export class SubprogramCollector {
         address: v.address,
         file: withFile?.file,
         line: withFile && withFile.line > 0 ? withFile.line : undefined,
-        symbol: undefined,
-      };
+      });
       variables.push(out);
     }
     return { subprograms, variables };

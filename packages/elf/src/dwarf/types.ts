@@ -190,6 +190,8 @@ export interface DieLookup {
   signature(sig: bigint): DieKey | undefined;
   /** The public id of a DIE key. */
   idOf(key: DieKey): string;
+  /** `idOf`, or the offset itself when the id is its decimal spelling (no string made). */
+  compactIdOf(key: DieKey): string | number;
   /** The DIE's offset in its section, as hex for messages. */
   hex(key: DieKey): string;
   /** A function from public id to key (the inverse of `idOf`; undefined when it names no DIE), that holds on
