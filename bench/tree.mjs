@@ -1,5 +1,6 @@
 // Benchmark of a directory diff on worker threads (part of `pnpm bench`; also runnable alone:
-// `node --expose-gc bench/tree.mjs`; `BENCH_QUICK=1` diffs a quarter of the tree).
+// `node --expose-gc bench/tree.mjs`; `BENCH_QUICK=1` diffs a quarter of the tree; `BENCH_TREE_FUNCS=96` uses
+// objects of 96 functions instead of 24, in a tree of their own, bench/out/tree-96/).
 //
 // Generates, once, a build tree of 2,000 small C objects (gcc -O2 -g -ffunction-sections, 24 functions and
 // 3 structs each, in 4 parts × 20 directories × 25 files) and its patched twin, into bench/out/tree/
@@ -32,7 +33,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { median } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT = join(ROOT, "bench", "out", "tree");
+/** Functions per object (`BENCH_TREE_FUNCS`, default 24); other sizes get a tree of their own. */
+const FUNCS = Math.max(4, Number(process.env.BENCH_TREE_FUNCS ?? 24) | 0);
+const OUT = join(ROOT, "bench", "out", FUNCS === 24 ? "tree" : `tree-${FUNCS}`);
 const DIFF_DIST = join(ROOT, "packages", "diff", "dist", "index.js");
 const QUICK = process.env.BENCH_QUICK === "1";
 
@@ -57,7 +60,7 @@ export function treeSource(k, patched) {
     );
     L.push(`static struct m${k}_s${t} m${k}_pool${t}[${4 + t}];`);
   }
-  for (let i = 0; i < 24; i++) {
+  for (let i = 0; i < FUNCS; i++) {
     const t = i % 3;
     const c = patched && k % 10 === 0 && i === 5 ? k + i + 2 : k + i;
     if (i % 4 === 0)
