@@ -257,7 +257,7 @@ export async function runTree(
     const tally = new Tally(work, onProgress);
     const diffHere = (i: number) => {
       const p = work[i]!;
-      tally.finish(i, runPair(p.original!, p.patched!, settings));
+      tally.finish(i, diffPair(p.original!, p.patched!, settings));
     };
     // Only as many workers as can get a pair: this thread takes one itself.
     const useful = Math.min(helpers, work.length - (inThread ? 1 : 0));
@@ -389,19 +389,33 @@ export interface PairSettings {
   readonly now?: string;
 }
 
-/** What comes back: the report as JSON, or the error that stopped the pair. */
+/** What comes back from a worker: the report as JSON, or the error that stopped the pair. */
 export type PairResult = { readonly report: string } | { readonly error: PairError };
 
+/** A pair's report, or the error that stopped it. */
+export type PairOutcome = Report | { readonly error: PairError };
+
 /**
- * Diffs one pair; never throws (the workers and this thread share it). The report goes through JSON on
- * both paths, so that a pair's report is the same object whichever thread diffed it.
+ * Diffs one pair; never throws (the workers and this thread share it). Reports are plain JSON data (no
+ * undefined fields, no class instances: a test holds them to it), so the report this thread keeps is the
+ * same object a worker's JSON makes.
  */
-export function runPair(original: ObjectSource, patched: ObjectSource, s: PairSettings): PairResult {
+export function diffPair(original: ObjectSource, patched: ObjectSource, s: PairSettings): PairOutcome {
   try {
     const load = (o: ObjectSource) => readElf(o.bytes ?? readBytes(o.file ?? o.label), { path: o.label });
     const report = diffObjects(load(original), load(patched), s.options);
-    const final = s.policy ? applyPolicy(report, s.policy, s.now ? { now: new Date(s.now) } : {}) : report;
-    return { report: JSON.stringify(final) };
+    return s.policy ? applyPolicy(report, s.policy, s.now ? { now: new Date(s.now) } : {}) : report;
+  } catch (e) {
+    return { error: errorOf(e) };
+  }
+}
+
+/** `diffPair` for a worker: the report as JSON, to be posted. */
+export function runPair(original: ObjectSource, patched: ObjectSource, s: PairSettings): PairResult {
+  const r = diffPair(original, patched, s);
+  if ("error" in r) return r;
+  try {
+    return { report: JSON.stringify(r) };
   } catch (e) {
     return { error: errorOf(e) };
   }
@@ -437,10 +451,10 @@ class Tally {
   }
 
   /** Records pair `i`'s result; the first one counts (a worker's answer after it was given up is dropped). */
-  finish(i: number, r: PairResult): void {
+  finish(i: number, r: PairOutcome): void {
     const name = this.work[i]!.name;
     if (this.results.has(name)) return;
-    this.results.set(name, "error" in r ? r : (JSON.parse(r.report) as Report));
+    this.results.set(name, r);
     this.done++;
     this.onProgress?.({ done: this.done, total: this.work.length, name });
     if (this.done === this.work.length) this.settle();
@@ -449,7 +463,8 @@ class Tally {
   /** `finish`, from an event handler: what `onProgress` throws fails the tree instead of the process. */
   finishFromWorker(i: number, r: PairResult): void {
     try {
-      this.finish(i, r);
+      if (this.results.has(this.work[i]!.name)) return;
+      this.finish(i, "error" in r ? r : (JSON.parse(r.report) as Report));
     } catch (e) {
       this.failure ??= { error: e };
       this.fail(e);

@@ -1,4 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ElfError } from "@elfdelta/elf";
@@ -6,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import {
   type ComparedPair,
   DiffUsageError,
+  diffObjects,
   diffOutputJsonSchema,
   diffTrees,
   isComparedPair,
@@ -136,5 +145,34 @@ describe("diffTrees", () => {
     await expect(diffTrees(a, join(a, "nope"))).rejects.toBeInstanceOf(ElfError);
     await expect(diffTrees(a, a, { profile: "nope" })).rejects.toBeInstanceOf(DiffUsageError);
     expect(() => planTree(join(a, "nope"), a)).toThrow(ElfError);
+  });
+});
+
+describe("a pair's report", () => {
+  it("is plain JSON data, so this thread's report and a worker's (through JSON) are the same object", () => {
+    // diffTrees keeps the report of a pair diffed in this thread as it is and parses a worker's JSON.
+    const out = new URL("../../../test-objects/out/", import.meta.url).pathname;
+    let checked = 0;
+    for (const target of ["x86_64-gcc", "aarch64-gcc", "armhf-clang", "ppc64-gcc"]) {
+      for (const [dir, profile] of [
+        ["scenarios", "general"],
+        ["kernel-scenarios", "kernel"],
+      ] as const) {
+        // Kernel scenarios are built for the kernel's architectures only.
+        if (!existsSync(join(out, target, dir))) continue;
+        for (const name of readdirSync(join(out, target, dir))) {
+          const at = join(out, target, dir, name);
+          let report: unknown;
+          try {
+            report = diffObjects(`${at}/orig.fs.o`, `${at}/patched.fs.o`, { profile });
+          } catch {
+            continue; // a scenario built without -ffunction-sections only, or refused as a usage error
+          }
+          expect(JSON.parse(JSON.stringify(report)), `${target}/${dir}/${name}`).toStrictEqual(report);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
