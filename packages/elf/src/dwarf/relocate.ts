@@ -5,7 +5,7 @@ import { SHT } from "../constants.js";
 import type { ElfFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
 import type { Section } from "../sections.js";
-import { isDefinedIn } from "../symbols.js";
+import { type ElfSymbol, isDefinedIn } from "../symbols.js";
 import { decodeString, MAX_NAME_OFFSET, NameTable, toBigInt } from "./leb.js";
 
 /** What the reader uses of Node's Buffer, when it runs on Node: a copy-free string decoder over a byte range. */
@@ -254,6 +254,14 @@ export class DebugSection {
 }
 
 /**
+ * A column of non-negative integers below 2^32 when every entry is one (offsets in a section under 4 GiB,
+ * values of nearly every relocation), else of doubles: half the bytes for the usual index, which the reader
+ * keeps for each relocated section until the subprograms are read (800,000 entries for `.debug_info` alone
+ * of an object of 100,000 functions).
+ */
+export type NumColumn = Uint32Array | Float64Array;
+
+/**
  * Resolved relocations of one section: strictly increasing offsets with the final value of each field and the
  * section its symbol lies in (-1 for differences and undefined symbols).
  */
@@ -261,8 +269,8 @@ export class RelocIndex {
   private cursor = 0;
   readonly count: number;
   constructor(
-    readonly offsets: Float64Array,
-    readonly values: Float64Array,
+    readonly offsets: NumColumn,
+    readonly values: NumColumn,
     readonly sections: Int32Array,
   ) {
     this.count = offsets.length;
@@ -446,21 +454,26 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
     rv: DataView;
     syms: RawSymbols;
     first: number;
+    /** Entries of the table, as a small integer (a quotient worked out per relocation is a heap number). */
+    end: number;
   }[] = [];
   let first = 0;
   for (const rs of relSections) {
     const raw = elf.rawData(rs.index);
+    const count = rs.size / (rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8);
     entries.push({
       rs,
       raw,
       rv: new DataView(raw.buffer, raw.byteOffset, raw.byteLength),
       syms: new RawSymbols(elf, rs.link),
       first,
+      end: (first + count) | 0,
     });
-    first += rs.size / (rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8);
+    first += count;
   }
-  const offsets = new Float64Array(total);
-  const values = new Float64Array(total);
+  // Offsets were checked against the section's length before they are stored.
+  const offsets: NumColumn = bytes.length <= 0x1_0000_0000 ? new Uint32Array(total) : new Float64Array(total);
+  let values: NumColumn = new Uint32Array(total);
   const sections = new Int32Array(total);
   const kinds = new Map<number, RelocKind | null>();
   const infos = new Map<number, RelocType | undefined>();
@@ -476,8 +489,7 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
       while (ei + 1 < entries.length && entries[ei + 1]!.first <= n) ei++;
       e = entries[ei]!;
     } else {
-      while (n - e.first >= e.rs.size / (e.rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8))
-        e = entries[++ei]!;
+      while (n >= e.end) e = entries[++ei]!;
     }
     n -= e.first;
     const rs = e.rs;
@@ -566,45 +578,63 @@ export function resolveRelocations(elf: ElfFile, target: number, bytes: Uint8Arr
       offsets[slot] = off;
       sections[slot] = -1;
     }
+    let v: number;
     switch (kind.op) {
       case Op.Abs:
-        values[slot] = sa;
+        v = sa;
         sections[slot] = sym < syms.count ? syms.section(sym) : -1;
         break;
       case Op.PcRel:
-        values[slot] = sa - off;
+        v = sa - off;
         break;
       case Op.Set:
-        values[slot] = wrap(sa, kind);
+        v = wrap(sa, kind);
         break;
       case Op.Add:
         // Read-modify-write: the field's current value is what an earlier relocation at this offset
         // produced, else the stored bytes.
-        values[slot] = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) + sa, kind);
+        v = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) + sa, kind);
         sections[slot] = -1;
         break;
-      case Op.Sub:
-        values[slot] = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) - sa, kind);
+      default:
+        // Op.Sub (Op.None was skipped above).
+        v = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) - sa, kind);
         sections[slot] = -1;
         break;
     }
+    // A negative, fractional or wide value (a negative addend, a PC-relative difference) needs doubles.
+    if (v >>> 0 !== v && values instanceof Uint32Array) values = Float64Array.from(values);
+    values[slot] = v;
   }
-  return new RelocIndex(offsets.subarray(0, used), values.subarray(0, used), sections.subarray(0, used));
+  return new RelocIndex(exact(offsets, used), exact(values, used), exact(sections, used));
+}
+
+/**
+ * The first `used` entries of a column: the column itself when it is full (the usual case), else a copy, so
+ * that the entries skipped (R_*_NONE, several relocations of one field) keep no memory alive.
+ */
+function exact<T extends Uint32Array | Float64Array | Int32Array>(column: T, used: number): T {
+  return used === column.length ? column : (column.slice(0, used) as T);
 }
 
 /**
  * The value and section of symbols of one symbol table, read straight from its entries and only for the
- * symbols relocations name (in a relocatable object nearly all name a handful of section symbols), rather
- * than decoding every symbol into an object. SHN_XINDEX entries go through `ElfFile.symbolView`, which
- * knows SYMTAB_SHNDX.
+ * symbols relocations name, rather than decoding every symbol into an object. Nothing is kept per symbol
+ * (a column per symbol would be megabytes for an object with a section per function, allocated again for
+ * each debug section): an entry is read again for each relocation, with the last one remembered because an
+ * ABS relocation asks for its symbol's value and then its section. SHN_XINDEX entries go through
+ * `ElfFile.symbolView`, which knows SYMTAB_SHNDX.
  */
 class RawSymbols {
   readonly count: number;
-  private readonly values: Float64Array;
-  private readonly sections: Int32Array;
   private readonly view: DataView | undefined;
   private readonly is64: boolean;
   private readonly le: boolean;
+  /** The symbols of a table other than `.symtab`, decoded once if one of them has SHN_XINDEX. */
+  private decoded: readonly ElfSymbol[] | undefined;
+  private lastIndex = -1;
+  private lastValue = 0;
+  private lastSection = -1;
 
   constructor(
     private readonly elf: ElfFile,
@@ -614,8 +644,6 @@ class RawSymbols {
     this.le = elf.littleEndian;
     if (table === 0) {
       this.count = 0;
-      this.values = new Float64Array(0);
-      this.sections = new Int32Array(0);
       return;
     }
     const sec = elf.headers.at(table);
@@ -635,8 +663,6 @@ class RawSymbols {
     const raw = elf.rawData(table);
     this.view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     this.count = Math.floor(raw.length / entsize);
-    this.values = new Float64Array(this.count).fill(Number.NaN);
-    this.sections = new Int32Array(this.count);
   }
 
   private load(i: number): void {
@@ -647,7 +673,10 @@ class RawSymbols {
     if (this.is64) {
       const p = i * 24;
       shndx = v.getUint16(p + 6, le);
-      value = v.getUint32(p + 8 + (le ? 4 : 0), le) * 0x1_0000_0000 + v.getUint32(p + 8 + (le ? 0 : 4), le);
+      const hi = v.getUint32(p + 8 + (le ? 4 : 0), le);
+      const lo = v.getUint32(p + 8 + (le ? 0 : 4), le);
+      // A high word of 0 (always, in practice) keeps the value a small integer, not a boxed double.
+      value = hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
     } else {
       const p = i * 16;
       value = v.getUint32(p + 4, le);
@@ -658,20 +687,25 @@ class RawSymbols {
     if (shndx === 0xffff) {
       // Through the in-place view of .symtab when this is it (no object per symbol), else decoded.
       const sv = this.elf.symbolView;
-      shndx = sv && sv.tableIndex === this.table ? sv.shndx(i) : this.elf.symbolsOf(this.table)[i]!.shndx;
+      if (sv && sv.tableIndex === this.table) shndx = sv.shndx(i);
+      else {
+        this.decoded ??= this.elf.symbolsOf(this.table);
+        shndx = this.decoded[i]!.shndx;
+      }
     }
-    this.values[i] = value;
-    this.sections[i] = defined ? shndx : -1;
+    this.lastIndex = i;
+    this.lastValue = value;
+    this.lastSection = defined ? shndx : -1;
   }
 
   value(i: number): number {
-    if (Number.isNaN(this.values[i]!)) this.load(i);
-    return this.values[i]!;
+    if (i !== this.lastIndex) this.load(i);
+    return this.lastValue;
   }
 
   section(i: number): number {
-    if (Number.isNaN(this.values[i]!)) this.load(i);
-    return this.sections[i]!;
+    if (i !== this.lastIndex) this.load(i);
+    return this.lastSection;
   }
 }
 
