@@ -356,7 +356,10 @@ export class ObjectView {
     // counting sort by section, then a sort inside each section (most hold one entity: -ffunction-sections).
     const bySection = new Int32Array(sectionCount + 2);
     let placedCount = 0;
-    for (const e of entities) {
+    // Indexed loops here and in the other passes over every entity or section: they run once per object,
+    // mostly before V8 optimises them, when a for-of makes an iterator result per step.
+    for (let k = 0; k < entities.length; k++) {
+      const e = entities[k]!;
       if (e.section < 0) continue;
       bySection[Math.min(e.section, sectionCount) + 1]!++;
       placedCount++;
@@ -364,7 +367,10 @@ export class ObjectView {
     for (let k = 1; k < bySection.length; k++) bySection[k]! += bySection[k - 1]!;
     const order = new Int32Array(placedCount);
     const fill = bySection.slice(0, bySection.length - 1);
-    for (const e of entities) if (e.section >= 0) order[fill[Math.min(e.section, sectionCount)]!++] = e.index;
+    for (let k = 0; k < entities.length; k++) {
+      const e = entities[k]!;
+      if (e.section >= 0) order[fill[Math.min(e.section, sectionCount)]!++] = e.index;
+    }
     const inSection = (a: number, b: number): number => {
       const x = entities[a]!;
       const y = entities[b]!;
@@ -886,10 +892,13 @@ export class ObjectView {
     let ats = new Float64Array(1024);
     let n = 0;
     const targets = new Set<number>();
-    for (const rs of this.elf.relocationSections) targets.add(h.info(rs));
+    const relocationSections = this.elf.relocationSections;
+    for (let k = 0; k < relocationSections.length; k++) targets.add(h.info(relocationSections[k]!));
     const sv = this.#sv;
     const scratch = this.#passScratch;
-    for (const target of targets) {
+    const targetList = Array.from(targets);
+    for (let t = 0; t < targetList.length; t++) {
+      const target = targetList[t]!;
       if (!h.has(target) || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
       const r = this.#passRelocs(target, scratch, false);
       for (let i = 0; i < r.count; i++) {
@@ -965,7 +974,9 @@ export class ObjectView {
       }
     }
     const scratch = this.#passScratch;
-    for (const e of this.entities) {
+    const entities = this.entities;
+    for (let k = 0; k < entities.length; k++) {
+      const e = entities[k]!;
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const to = lowerBound(r.offsets, e.start + e.size);
@@ -989,7 +1000,9 @@ export class ObjectView {
     const refs: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     const users: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     const scratch = this.#passScratch;
-    for (const e of this.entities) {
+    const entities = this.entities;
+    for (let k = 0; k < entities.length; k++) {
+      const e = entities[k]!;
       if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const from = lowerBound(r.offsets, e.start);

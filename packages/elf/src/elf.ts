@@ -314,11 +314,15 @@ export class ElfFile {
       const info = h.info(i);
       return info !== 0 && info < n;
     });
-    for (const i of patching) first[h.info(i) + 1]!++;
+    // Indexed: this runs once per file, before V8 optimises it, when a for-of makes a result per step.
+    for (let k = 0; k < patching.length; k++) first[h.info(patching[k]!) + 1]!++;
     for (let k = 1; k <= n; k++) first[k]! += first[k - 1]!;
     const fill = first.slice(0, n);
     const of = new Int32Array(patching.length);
-    for (const i of patching) of[fill[h.info(i)]!++] = i;
+    for (let k = 0; k < patching.length; k++) {
+      const i = patching[k]!;
+      of[fill[h.info(i)]!++] = i;
+    }
     this.#relocsOf = of;
     this.#relocsFirst = first;
     return first;

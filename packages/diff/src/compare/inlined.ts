@@ -14,11 +14,15 @@ const NO_CALLEES: ReadonlySet<string> = new Set();
 export function explainInlining(functions: Outcome[], original: DebugInfo, patched: DebugInfo): void {
   // Callee name → the functions (outcomes) into which the original build inlines it, each once, in order.
   const inliners = new Map<string, Outcome[]>();
-  for (const r of functions) {
+  // Indexed loops over every function: they run once per diff, mostly before V8 optimises them.
+  for (let k = 0; k < functions.length; k++) {
+    const r = functions[k]!;
     if (!r.original) continue;
     const sp = original.subprogramBySymbol.get(r.original.rawName);
     if (!sp) continue;
-    for (const c of sp.inlined) {
+    const inlined = sp.inlined;
+    for (let i = 0; i < inlined.length; i++) {
+      const c = inlined[i]!;
       if (c.callee === "") continue;
       const list = inliners.get(c.callee);
       if (!list) inliners.set(c.callee, [r]);
@@ -28,7 +32,8 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
   // The outcome of each callee that is a function of its own: only callees are looked up, so only they are
   // indexed (not every function).
   const outcomeByKey = new Map<string, Outcome>();
-  for (const r of functions) {
+  for (let k = 0; k < functions.length; k++) {
+    const r = functions[k]!;
     const e = r.original ?? r.patched;
     if (!e) continue;
     const key = e.nameKey;
@@ -41,7 +46,8 @@ export function explainInlining(functions: Outcome[], original: DebugInfo, patch
     for (const c of sp.inlined) if (c.callee !== "") out.add(c.callee);
     return out;
   };
-  for (const r of functions) {
+  for (let k = 0; k < functions.length; k++) {
+    const r = functions[k]!;
     if (r.status !== "changed" || !r.original || !r.patched) continue;
     const a = calleesOf(original, r.original.rawName);
     const b = calleesOf(patched, r.patched.rawName);

@@ -58,7 +58,10 @@ export function outcomes(
   const ov = keys.view("original");
   const pv = keys.view("patched");
   const out: Outcome[] = [];
-  for (const o of kind === "function" ? ov.functions : ov.data) {
+  // Indexed loops: a for-of makes an iterator result per step until V8 optimises the loop.
+  const originals = kind === "function" ? ov.functions : ov.data;
+  for (let i = 0; i < originals.length; i++) {
+    const o = originals[i]!;
     const p = keys.counterpart("original", o);
     if (!p) {
       out.push({ kind, status: "removed", original: o, details: NO_DETAILS });
@@ -77,7 +80,9 @@ export function outcomes(
       ignored: !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
     });
   }
-  for (const p of kind === "function" ? pv.functions : pv.data) {
+  const patcheds = kind === "function" ? pv.functions : pv.data;
+  for (let i = 0; i < patcheds.length; i++) {
+    const p = patcheds[i]!;
     if (keys.counterpart("patched", p)) continue;
     out.push({ kind, status: "new", patched: p, details: NO_DETAILS });
   }

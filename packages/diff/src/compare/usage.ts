@@ -45,26 +45,36 @@ export class TypeUsage {
       }
     });
     if (reachers.size === 0) return out;
+    // Indexed loops and Set.forEach: this visits every function of the build, and for-of made an iterator
+    // result per step here (a sixth of all a 100,000-function diff allocated).
     const note = (id: TypeId | undefined, into: Set<number>) => {
       if (id === undefined) return;
       const ks = reachers.get(id);
-      if (ks) for (const k of ks) into.add(k);
+      if (ks) for (let i = 0; i < ks.length; i++) into.add(ks[i]!);
     };
     const collect = (sp: Subprogram | undefined, depth: number, into: Set<number>): void => {
       if (!sp) return;
       note(sp.returns, into);
-      for (const p of sp.params) note(p.type, into);
-      for (const l of sp.locals) note(l.type, into);
+      const params = sp.params;
+      for (let i = 0; i < params.length; i++) note(params[i]!.type, into);
+      const locals = sp.locals;
+      for (let i = 0; i < locals.length; i++) note(locals[i]!.type, into);
       if (depth < 4) {
-        for (const c of sp.inlined)
-          if (c.calleeId !== undefined) collect(this.#calleeById().get(c.calleeId), depth + 1, into);
+        const inlined = sp.inlined;
+        for (let i = 0; i < inlined.length; i++) {
+          const id = inlined[i]!.calleeId;
+          if (id !== undefined) collect(this.#calleeById().get(id), depth + 1, into);
+        }
       }
     };
     const hit = new Set<number>();
     this.#debug.subprogramBySymbol.forEach((sp, symbol) => {
       hit.clear();
       collect(sp, 0, hit);
-      for (const k of hit) out[k]!.add(symbol);
+      if (hit.size > 0)
+        hit.forEach((k) => {
+          out[k]!.add(symbol);
+        });
     });
     // Globals the code accesses: the data objects whose type is involved, then the functions that use them
     // (no need to index every relocation when no global is involved, the usual case).
@@ -89,8 +99,15 @@ export class TypeUsage {
   #calleeById(): Map<string, Subprogram> {
     if (this.#callees) return this.#callees;
     const ids = new Set<string>();
-    for (const sp of this.#info.subprograms)
-      for (const c of sp.inlined) if (c.calleeId !== undefined) ids.add(c.calleeId);
+    // Indexed: every subprogram of the build, once, mostly before V8 optimises the loop.
+    const subprograms = this.#info.subprograms;
+    for (let k = 0; k < subprograms.length; k++) {
+      const inlined = subprograms[k]!.inlined;
+      for (let i = 0; i < inlined.length; i++) {
+        const id = inlined[i]!.calleeId;
+        if (id !== undefined) ids.add(id);
+      }
+    }
     this.#callees = subprogramsWithIds(this.#info, ids);
     return this.#callees;
   }
