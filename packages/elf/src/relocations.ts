@@ -83,7 +83,8 @@ export function readRelocations(
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
 ): RelocationTable {
-  const t = decode(bytes, h, sections, relIndex, symbolCount, targetBytes, undefined);
+  // Without a scratch, decode always returns the table.
+  const t = decode(bytes, h, sections, relIndex, symbolCount, targetBytes, undefined)!;
   return new RelocationTable(
     sections,
     relIndex,
@@ -134,54 +135,67 @@ function decode(
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
   scratch: RelocationScratch | undefined,
-): Decoded {
-  // The header's fields, read in place: this runs once per relocation section per pass of the diff, hundreds
-  // of thousands of times on large objects, so no Section object and no name unless there is an error.
-  const sec = {
-    type: sections.type(relIndex),
-    entsize: sections.entsize(relIndex),
-    size: sections.size(relIndex),
-    offset: sections.offset(relIndex),
-    link: sections.link(relIndex),
-    info: sections.info(relIndex),
-  };
-  const isRela = sec.type === SHT.RELA;
+): Decoded | undefined {
+  // The header's fields, read in place into locals: this runs once per relocation section per pass of the
+  // diff, hundreds of thousands of times on large objects, so no object and no name unless there is an error.
+  const secType = sections.type(relIndex);
+  const secEntsize = sections.entsize(relIndex);
+  const secSize = sections.size(relIndex);
+  const secOffset = sections.offset(relIndex);
+  const secLink = sections.link(relIndex);
+  const secInfo = sections.info(relIndex);
+  const isRela = secType === SHT.RELA;
   const entsize = h.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
-  const what = () => `relocation section '${sections.name(relIndex)}' (section ${relIndex})`;
-  if (sec.entsize !== entsize)
-    fail("bad-entry-size", `${what()} has sh_entsize ${sec.entsize}, expected ${entsize}`, sec.offset);
-  if (sec.size % entsize !== 0)
-    fail("bad-entry-size", `${what()} size ${sec.size} is not a multiple of ${entsize}`, sec.offset);
-  const count = sec.size / entsize;
+  if (secEntsize !== entsize)
+    fail(
+      "bad-entry-size",
+      `${tableName(sections, relIndex)} has sh_entsize ${secEntsize}, expected ${entsize}`,
+      secOffset,
+    );
+  if (secSize % entsize !== 0)
+    fail(
+      "bad-entry-size",
+      `${tableName(sections, relIndex)} size ${secSize} is not a multiple of ${entsize}`,
+      secOffset,
+    );
+  const count = secSize / entsize;
 
   // sh_link: the symbol table (0 is allowed for dynamic relocations without symbols).
   let nsyms = 0;
-  if (sec.link !== 0) {
-    if (!sections.has(sec.link))
-      fail("bad-section-link", `${what()} links to section ${sec.link}, which does not exist`, sec.offset);
-    const linkType = sections.type(sec.link);
+  if (secLink !== 0) {
+    if (!sections.has(secLink))
+      fail(
+        "bad-section-link",
+        `${tableName(sections, relIndex)} links to section ${secLink}, which does not exist`,
+        secOffset,
+      );
+    const linkType = sections.type(secLink);
     if (linkType !== SHT.SYMTAB && linkType !== SHT.DYNSYM) {
       fail(
         "bad-section-link",
-        `${what()} links to section ${sec.link}, which is not a symbol table`,
-        sec.offset,
+        `${tableName(sections, relIndex)} links to section ${secLink}, which is not a symbol table`,
+        secOffset,
       );
     }
-    nsyms = symbolCount(sec.link);
+    nsyms = symbolCount(secLink);
   }
   // sh_info: the section patched. 0 means none (dynamic relocations in executables and shared objects).
   let target: Uint8Array | undefined;
   let targetLength: number | undefined;
-  if (sec.info !== 0) {
-    const ti = sec.info;
+  if (secInfo !== 0) {
+    const ti = secInfo;
     if (!sections.has(ti))
-      fail("bad-section-link", `${what()} applies to section ${ti}, which does not exist`, sec.offset);
+      fail(
+        "bad-section-link",
+        `${tableName(sections, relIndex)} applies to section ${ti}, which does not exist`,
+        secOffset,
+      );
     const tType = sections.type(ti);
     if (!canBeRelocated(tType)) {
       fail(
         "bad-section-link",
-        `${what()} applies to section ${ti} ('${sections.name(ti)}'), which cannot be relocated`,
-        sec.offset,
+        `${tableName(sections, relIndex)} applies to section ${ti} ('${sections.name(ti)}'), which cannot be relocated`,
+        secOffset,
       );
     }
     if (tType !== SHT.NOBITS) {
@@ -190,7 +204,7 @@ function decode(
       if (isRela && (sections.flags(ti) & SHF.COMPRESSED) === 0 && !sections.nameStartsWith(ti, ".zdebug"))
         targetLength = sections.size(ti);
       else {
-        target = targetBytes(sec.info);
+        target = targetBytes(secInfo);
         targetLength = target.length;
       }
     }
@@ -200,8 +214,8 @@ function decode(
   const arch = archTable(h.machine);
   const mips64le = h.machine === EM_MIPS && h.is64 && h.littleEndian;
   // readSections has checked that the section lies inside the file; check once here rather than per field.
-  if (sec.offset + count * entsize > bytes.length)
-    fail("truncated", `${what()} runs past the end of the file`, sec.offset);
+  if (secOffset + count * entsize > bytes.length)
+    fail("truncated", `${tableName(sections, relIndex)} runs past the end of the file`, secOffset);
   const dv = dataView(bytes);
   const le = h.littleEndian;
   const is64 = h.is64;
@@ -238,7 +252,7 @@ function decode(
   let lastType = -1;
   let lastInfo: RelocType | undefined;
   for (let i = 0; i < count; i++) {
-    const at = sec.offset + i * entsize;
+    const at = secOffset + i * entsize;
     let offset: number;
     let sym: number;
     let type: number;
@@ -261,7 +275,7 @@ function decode(
     if (sym >= nsyms && !(sym === 0 && nsyms === 0)) {
       fail(
         "bad-relocation",
-        `${what()}: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
+        `${tableName(sections, relIndex)}: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
         at,
       );
     }
@@ -278,7 +292,7 @@ function decode(
     ) {
       fail(
         "bad-relocation",
-        `${what()}: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${sec.info} (size ${targetLength})`,
+        `${tableName(sections, relIndex)}: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${secInfo} (size ${targetLength})`,
         at,
       );
     }
@@ -302,10 +316,11 @@ function decode(
     syms[i] = sym;
   }
   if (scratch) {
-    scratch.target = sec.info;
+    scratch.target = secInfo;
     scratch.count = count;
+    return undefined;
   }
-  return { target: sec.info, link: sec.link, isRela, count, offsets, types, symbols: syms, addends };
+  return { target: secInfo, link: secLink, isRela, count, offsets, types, symbols: syms, addends };
 }
 
 const NO_OFFSETS = new Float64Array(0);
@@ -370,6 +385,11 @@ function views(buffer: ArrayBuffer, count: number): ScratchViews {
 
 /** Table sizes `RelocationScratch` keeps a buffer of its own for. */
 const POOLED_SIZES = 64;
+
+/** How errors name a relocation section (its name is read only then). */
+function tableName(sections: SectionHeaders, relIndex: number): string {
+  return `relocation section '${sections.name(relIndex)}' (section ${relIndex})`;
+}
 
 function canBeRelocated(type: number): boolean {
   switch (type) {
