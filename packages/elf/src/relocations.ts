@@ -3,9 +3,9 @@ import { archTable } from "./arch/index.js";
 import type { RelocType } from "./arch/types.js";
 import { dataView, u64Number } from "./bytes.js";
 import { SHF, SHT } from "./constants.js";
-import { fail } from "./errors.js";
+import { type ElfErrorCode, fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
-import type { Section, SectionHeaders } from "./sections.js";
+import { entryCount, type Section, type SectionHeaders } from "./sections.js";
 
 export interface Relocation {
   /** r_offset: the offset in the target section (relocatable files) or an address (others). */
@@ -139,41 +139,31 @@ function decode(
   // The header's fields, read in place into locals: this runs once per relocation section per pass of the
   // diff, hundreds of thousands of times on large objects, so no object and no name unless there is an error.
   const secType = sections.type(relIndex);
-  const secEntsize = sections.entsize(relIndex);
-  const secSize = sections.size(relIndex);
   const secOffset = sections.offset(relIndex);
   const secLink = sections.link(relIndex);
   const secInfo = sections.info(relIndex);
   const isRela = secType === SHT.RELA;
   const entsize = h.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
-  if (secEntsize !== entsize)
-    fail(
-      "bad-entry-size",
-      `${tableName(sections, relIndex)} has sh_entsize ${secEntsize}, expected ${entsize}`,
-      secOffset,
-    );
-  if (secSize % entsize !== 0)
-    fail(
-      "bad-entry-size",
-      `${tableName(sections, relIndex)} size ${secSize} is not a multiple of ${entsize}`,
-      secOffset,
-    );
-  const count = secSize / entsize;
+  const count = entryCount(sections, relIndex, entsize, tableName);
 
   // sh_link: the symbol table (0 is allowed for dynamic relocations without symbols).
   let nsyms = 0;
   if (secLink !== 0) {
     if (!sections.has(secLink))
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-section-link",
-        `${tableName(sections, relIndex)} links to section ${secLink}, which does not exist`,
+        ` links to section ${secLink}, which does not exist`,
         secOffset,
       );
     const linkType = sections.type(secLink);
     if (linkType !== SHT.SYMTAB && linkType !== SHT.DYNSYM) {
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-section-link",
-        `${tableName(sections, relIndex)} links to section ${secLink}, which is not a symbol table`,
+        ` links to section ${secLink}, which is not a symbol table`,
         secOffset,
       );
     }
@@ -185,16 +175,20 @@ function decode(
   if (secInfo !== 0) {
     const ti = secInfo;
     if (!sections.has(ti))
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-section-link",
-        `${tableName(sections, relIndex)} applies to section ${ti}, which does not exist`,
+        ` applies to section ${ti}, which does not exist`,
         secOffset,
       );
     const tType = sections.type(ti);
     if (!canBeRelocated(tType)) {
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-section-link",
-        `${tableName(sections, relIndex)} applies to section ${ti} ('${sections.name(ti)}'), which cannot be relocated`,
+        ` applies to section ${ti} ('${sections.name(ti)}'), which cannot be relocated`,
         secOffset,
       );
     }
@@ -215,7 +209,7 @@ function decode(
   const mips64le = h.machine === EM_MIPS && h.is64 && h.littleEndian;
   // readSections has checked that the section lies inside the file; check once here rather than per field.
   if (secOffset + count * entsize > bytes.length)
-    fail("truncated", `${tableName(sections, relIndex)} runs past the end of the file`, secOffset);
+    failTable(sections, relIndex, "truncated", ` runs past the end of the file`, secOffset);
   const dv = dataView(bytes);
   const le = h.littleEndian;
   const is64 = h.is64;
@@ -273,9 +267,11 @@ function decode(
       type = info & 0xff;
     }
     if (sym >= nsyms && !(sym === 0 && nsyms === 0)) {
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-relocation",
-        `${tableName(sections, relIndex)}: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
+        `: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
         at,
       );
     }
@@ -290,9 +286,11 @@ function decode(
       width > 0 &&
       (offset + width > targetLength || offset < 0)
     ) {
-      fail(
+      failTable(
+        sections,
+        relIndex,
         "bad-relocation",
-        `${tableName(sections, relIndex)}: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${secInfo} (size ${targetLength})`,
+        `: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${secInfo} (size ${targetLength})`,
         at,
       );
     }
@@ -389,6 +387,17 @@ const POOLED_SIZES = 64;
 /** How errors name a relocation section (its name is read only then). */
 function tableName(sections: SectionHeaders, relIndex: number): string {
   return `relocation section '${sections.name(relIndex)}' (section ${relIndex})`;
+}
+
+/** Fails with `text` after the table's name (`text` starts with its separator: " links to", ": relocation"). */
+function failTable(
+  sections: SectionHeaders,
+  relIndex: number,
+  code: ElfErrorCode,
+  text: string,
+  offset: number,
+): never {
+  fail(code, `${tableName(sections, relIndex)}${text}`, offset);
 }
 
 function canBeRelocated(type: number): boolean {

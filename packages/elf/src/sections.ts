@@ -310,6 +310,34 @@ function readRaw(v: ByteView, at: number, is64: boolean): RawSection {
 }
 
 /** File offset of section header `index`, for error messages. */
+/**
+ * The number of entries of table section `index`, once its sh_entsize is checked to be `entsize` and its size
+ * a multiple of it. `describe` names the table in the error, made only then (the diff reads relocation tables
+ * hundreds of thousands of times).
+ */
+export function entryCount(
+  sections: SectionHeaders,
+  index: number,
+  entsize: number,
+  describe: (sections: SectionHeaders, index: number) => string,
+): number {
+  const size = sections.size(index);
+  const declared = sections.entsize(index);
+  if (declared !== entsize)
+    fail(
+      "bad-entry-size",
+      `${describe(sections, index)} has sh_entsize ${declared}, expected ${entsize}`,
+      sections.offset(index),
+    );
+  if (size % entsize !== 0)
+    fail(
+      "bad-entry-size",
+      `${describe(sections, index)} size ${size} is not a multiple of ${entsize}`,
+      sections.offset(index),
+    );
+  return size / entsize;
+}
+
 export function sectionHeaderOffset(h: ElfHeader, index: number): number {
   return h.shoff + index * entrySize(h.is64);
 }

@@ -2,7 +2,7 @@ import { ByteView, u64Big, u64Big32, u64Number } from "./bytes.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT } from "./constants.js";
 import { fail } from "./errors.js";
 import type { ElfHeader } from "./header.js";
-import type { Section, SectionHeaders } from "./sections.js";
+import { entryCount, type Section, type SectionHeaders } from "./sections.js";
 import { StringTable } from "./strings.js";
 
 export interface ElfSymbol {
@@ -60,6 +60,11 @@ export function symbolTableOf(view: SymbolView, sections: SectionHeaders): Symbo
   return { section: sections.at(view.tableIndex)!, symbols, firstGlobal: view.firstGlobal };
 }
 
+/** How errors name a symbol table. */
+function symbolTableName(sections: SectionHeaders, index: number): string {
+  return `symbol table '${sections.name(index)}' (section ${index})`;
+}
+
 /**
  * A SYMTAB or DYNSYM section whose entries are read from the file's bytes when asked for: no object per
  * symbol (an `ElfSymbol` costs several times the 24 bytes of its entry). The constructor validates every
@@ -85,18 +90,11 @@ export class SymbolView {
 
   constructor(bytes: Uint8Array, h: ElfHeader, sections: SectionHeaders, tableIndex: number) {
     const entsize = h.is64 ? 24 : 16;
-    const secName = sections.name(tableIndex);
     const secOffset = sections.offset(tableIndex);
-    const secSize = sections.size(tableIndex);
-    const secEntsize = sections.entsize(tableIndex);
     const secLink = sections.link(tableIndex);
     const secInfo = sections.info(tableIndex);
-    const what = `symbol table '${secName}' (section ${tableIndex})`;
-    if (secEntsize !== entsize)
-      fail("bad-entry-size", `${what} has sh_entsize ${secEntsize}, expected ${entsize}`, secOffset);
-    if (secSize % entsize !== 0)
-      fail("bad-entry-size", `${what} size ${secSize} is not a multiple of ${entsize}`, secOffset);
-    const count = secSize / entsize;
+    const what = symbolTableName(sections, tableIndex);
+    const count = entryCount(sections, tableIndex, entsize, symbolTableName);
     if (secLink === 0 || secLink >= sections.count) {
       fail("bad-section-link", `${what} links to string table ${secLink}, which does not exist`, secOffset);
     }
