@@ -57,6 +57,71 @@ function spellId(id: CompactId): string {
   return typeof id === "number" ? String(id) : id;
 }
 
+/**
+ * What subprograms and variables share, in the compact form above: the id, the names and ELF symbol, the
+ * EXTERNAL and DECLARATION flags and the section (the subclasses add their own flags to `bits`).
+ */
+abstract class DieRecord {
+  #id: CompactId;
+  #names: string | Names;
+  #bits: number;
+
+  protected constructor(
+    id: CompactId,
+    name: string,
+    linkageName: string | undefined,
+    external: boolean,
+    declaration: boolean,
+    section: number | undefined,
+    flags: number,
+  ) {
+    this.#id = id;
+    this.#names = namesOf(name, linkageName, undefined);
+    this.#bits = (external ? EXTERNAL : 0) + (declaration ? DECLARATION : 0) + flags + sectionPart(section);
+  }
+
+  get id(): string {
+    return spellId(this.#id);
+  }
+  get name(): string {
+    const n = this.#names;
+    return typeof n === "string" ? n : n.name;
+  }
+  get linkageName(): string | undefined {
+    const n = this.#names;
+    return typeof n === "string" ? undefined : n.linkageName;
+  }
+  get symbol(): string | undefined {
+    const n = this.#names;
+    if (typeof n !== "string") return n.symbol;
+    return (this.#bits & SYMBOL_IS_NAME) !== 0 ? n : undefined;
+  }
+  get external(): boolean {
+    return this.hasFlag(EXTERNAL);
+  }
+  get declaration(): boolean {
+    return this.hasFlag(DECLARATION);
+  }
+  get section(): number | undefined {
+    return sectionOfBits(this.#bits);
+  }
+
+  protected hasFlag(bit: number): boolean {
+    return (this.#bits & bit) !== 0;
+  }
+
+  /** Sets the section (found from the address in linked files). For the reader only, before publishing. */
+  setSection(section: number | undefined): void {
+    this.#bits = (this.#bits % SECTION_UNIT) + sectionPart(section);
+  }
+
+  /** Sets the ELF symbol. For the reader only, before publishing. */
+  setSymbol(symbol: string | undefined): void {
+    this.#names = namesOf(this.name, this.linkageName, symbol);
+    this.#bits = withSymbolBit(this.#bits, symbolBit(this.#names, symbol));
+  }
+}
+
 /** What `SubprogramRecord` is made from: the model's fields, the symbol attached later. */
 export interface SubprogramFields {
   readonly id: CompactId;
@@ -77,10 +142,7 @@ export interface SubprogramFields {
   readonly line: number | undefined;
 }
 
-export class SubprogramRecord implements Subprogram {
-  #id: CompactId;
-  #names: string | Names;
-  #bits: number;
+export class SubprogramRecord extends DieRecord implements Subprogram {
   readonly returns: TypeId | undefined;
   readonly params: readonly Parameter[];
   readonly locals: readonly Parameter[];
@@ -91,14 +153,15 @@ export class SubprogramRecord implements Subprogram {
   readonly line: number | undefined;
 
   constructor(f: SubprogramFields) {
-    this.#id = f.id;
-    this.#names = namesOf(f.name, f.linkageName, undefined);
-    this.#bits =
-      (f.external ? EXTERNAL : 0) +
-      (f.declaration ? DECLARATION : 0) +
-      (f.inline ? INLINE : 0) +
-      (f.variadic ? VARIADIC : 0) +
-      sectionPart(f.section);
+    super(
+      f.id,
+      f.name,
+      f.linkageName,
+      f.external,
+      f.declaration,
+      f.section,
+      (f.inline ? INLINE : 0) + (f.variadic ? VARIADIC : 0),
+    );
     this.returns = f.returns;
     this.params = f.params;
     this.locals = f.locals;
@@ -109,47 +172,11 @@ export class SubprogramRecord implements Subprogram {
     this.line = f.line;
   }
 
-  get id(): string {
-    return spellId(this.#id);
-  }
-  get name(): string {
-    const n = this.#names;
-    return typeof n === "string" ? n : n.name;
-  }
-  get linkageName(): string | undefined {
-    const n = this.#names;
-    return typeof n === "string" ? undefined : n.linkageName;
-  }
-  get symbol(): string | undefined {
-    const n = this.#names;
-    if (typeof n !== "string") return n.symbol;
-    return (this.#bits & SYMBOL_IS_NAME) !== 0 ? n : undefined;
-  }
-  get external(): boolean {
-    return (this.#bits & EXTERNAL) !== 0;
-  }
-  get declaration(): boolean {
-    return (this.#bits & DECLARATION) !== 0;
-  }
   get inline(): boolean {
-    return (this.#bits & INLINE) !== 0;
+    return this.hasFlag(INLINE);
   }
   get variadic(): boolean {
-    return (this.#bits & VARIADIC) !== 0;
-  }
-  get section(): number | undefined {
-    return sectionOfBits(this.#bits);
-  }
-
-  /** Sets the section (found from the address in linked files). For the reader only, before publishing. */
-  setSection(section: number | undefined): void {
-    this.#bits = (this.#bits % SECTION_UNIT) + sectionPart(section);
-  }
-
-  /** Sets the ELF symbol. For the reader only, before publishing. */
-  setSymbol(symbol: string | undefined): void {
-    this.#names = namesOf(this.name, this.linkageName, symbol);
-    this.#bits = withSymbolBit(this.#bits, symbolBit(this.#names, symbol));
+    return this.hasFlag(VARIADIC);
   }
 }
 
@@ -168,10 +195,7 @@ export interface VariableFields {
   readonly line: number | undefined;
 }
 
-export class VariableRecord implements Variable {
-  #id: CompactId;
-  #names: string | Names;
-  #bits: number;
+export class VariableRecord extends DieRecord implements Variable {
   readonly type: TypeId | undefined;
   readonly scope: string | undefined;
   readonly address: bigint | undefined;
@@ -179,50 +203,11 @@ export class VariableRecord implements Variable {
   readonly line: number | undefined;
 
   constructor(f: VariableFields) {
-    this.#id = f.id;
-    this.#names = namesOf(f.name, f.linkageName, undefined);
-    this.#bits = (f.external ? EXTERNAL : 0) + (f.declaration ? DECLARATION : 0) + sectionPart(f.section);
+    super(f.id, f.name, f.linkageName, f.external, f.declaration, f.section, 0);
     this.type = f.type;
     this.scope = f.scope;
     this.address = f.address;
     this.file = f.file;
     this.line = f.line;
-  }
-
-  get id(): string {
-    return spellId(this.#id);
-  }
-  get name(): string {
-    const n = this.#names;
-    return typeof n === "string" ? n : n.name;
-  }
-  get linkageName(): string | undefined {
-    const n = this.#names;
-    return typeof n === "string" ? undefined : n.linkageName;
-  }
-  get symbol(): string | undefined {
-    const n = this.#names;
-    if (typeof n !== "string") return n.symbol;
-    return (this.#bits & SYMBOL_IS_NAME) !== 0 ? n : undefined;
-  }
-  get external(): boolean {
-    return (this.#bits & EXTERNAL) !== 0;
-  }
-  get declaration(): boolean {
-    return (this.#bits & DECLARATION) !== 0;
-  }
-  get section(): number | undefined {
-    return sectionOfBits(this.#bits);
-  }
-
-  /** Sets the section (found from the address in linked files). For the reader only, before publishing. */
-  setSection(section: number | undefined): void {
-    this.#bits = (this.#bits % SECTION_UNIT) + sectionPart(section);
-  }
-
-  /** Sets the ELF symbol. For the reader only, before publishing. */
-  setSymbol(symbol: string | undefined): void {
-    this.#names = namesOf(this.name, this.linkageName, symbol);
-    this.#bits = withSymbolBit(this.#bits, symbolBit(this.#names, symbol));
   }
 }
