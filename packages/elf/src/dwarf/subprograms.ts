@@ -165,6 +165,28 @@ function childOf(node: ListNode, p: Parameter): ListNode {
 /** Inlined calls of one callee compared when looking for an equal one to share; later ones are kept apart. */
 const MAX_SHARED_CALLS = 16;
 
+/** What `follow` needs of a DIE record: its key and the DIEs it inherits from (-1: none). */
+interface Inheriting {
+  readonly key: DieKey;
+  readonly origin: DieKey;
+  readonly spec: DieKey;
+}
+
+/** How `follow` words its refusals, per kind of DIE. */
+interface ChainMessages {
+  cycle(die: string): string;
+  tooLong(die: string): string;
+}
+
+const SUBPROGRAM_CHAIN: ChainMessages = {
+  cycle: (die) => `DW_AT_abstract_origin/DW_AT_specification of DIE ${die} form a cycle`,
+  tooLong: (die) => `DW_AT_abstract_origin/DW_AT_specification chain of DIE ${die} is too long`,
+};
+const VARIABLE_CHAIN: ChainMessages = {
+  cycle: (die) => `DW_AT_specification of variable DIE ${die} forms a cycle`,
+  tooLong: (die) => `DW_AT_specification chain of DIE ${die} is too long`,
+};
+
 /**
  * Items by DIE key. `functions()` reads the DIEs in file order (roots in order, each subtree in DIE order), so
  * keys arrive increasing: a sorted key array searched by bisection serves them without a hash table's growth
@@ -683,80 +705,51 @@ export class SubprogramCollector {
    * array's storage: this runs for every concrete instance, twice.
    */
   private chain(sp: RawSubprogram): number {
-    const out = this.chainItems;
-    out[0] = sp;
+    return this.follow(sp, this.chainItems, this.byKey, true, SUBPROGRAM_CHAIN);
+  }
+
+  /** Like `chain`, for variables (into `varChainItems`; the specification first). */
+  private varChain(v: RawVariable): number {
+    return this.follow(v, this.varChainItems, this.varByKey, false, VARIABLE_CHAIN);
+  }
+
+  /** `chain` and `varChain`: `start` and what it inherits from into `out`, refusing cycles and long chains. */
+  private follow<T extends Inheriting>(
+    start: T,
+    out: T[],
+    byKey: ByKey<T>,
+    originFirst: boolean,
+    say: ChainMessages,
+  ): number {
+    out[0] = start;
     let n = 1;
     for (let k = 0; k < n; k++) {
       const c = out[k]!;
-      n = this.link(sp, n, c.origin);
-      n = this.link(sp, n, c.spec);
+      n = this.link(start, out, n, byKey, originFirst ? c.origin : c.spec, say);
+      n = this.link(start, out, n, byKey, originFirst ? c.spec : c.origin, say);
     }
     return n;
   }
 
   /**
-   * Appends the subprogram `ref` names to `sp`'s chain of `n` so far, refusing a cycle and a chain too long;
-   * returns the new count.
+   * Appends the DIE `ref` names (when it is one of `byKey`'s) to `start`'s chain of `n` so far, refusing a
+   * cycle and a chain too long; returns the new count.
    */
-  private link(sp: RawSubprogram, n: number, ref: DieKey): number {
+  private link<T extends Inheriting>(
+    start: T,
+    out: T[],
+    n: number,
+    byKey: ByKey<T>,
+    ref: DieKey,
+    say: ChainMessages,
+  ): number {
     if (ref < 0) return n;
-    const t = this.byKey.get(ref);
-    if (!t) return n; // refers to something that is not a subprogram: nothing to inherit
-    const out = this.chainItems;
+    const t = byKey.get(ref);
+    if (!t) return n; // refers to something of another kind: nothing to inherit
     for (let i = 0; i < n; i++) {
-      if (out[i] === t) {
-        this.lookup.fail(
-          sp.key,
-          `DW_AT_abstract_origin/DW_AT_specification of DIE ${this.lookup.hex(sp.key)} form a cycle`,
-          "dwarf-cycle",
-        );
-      }
+      if (out[i] === t) this.lookup.fail(start.key, say.cycle(this.lookup.hex(start.key)), "dwarf-cycle");
     }
-    if (n >= MAX_CHAIN) {
-      this.lookup.fail(
-        sp.key,
-        `DW_AT_abstract_origin/DW_AT_specification chain of DIE ${this.lookup.hex(sp.key)} is too long`,
-        "dwarf-cycle",
-      );
-    }
-    out[n] = t;
-    return n + 1;
-  }
-
-  /** Like `chain`, for variables (into `varChainItems`). */
-  private varChain(v: RawVariable): number {
-    const out = this.varChainItems;
-    out[0] = v;
-    let n = 1;
-    for (let k = 0; k < n; k++) {
-      const c = out[k]!;
-      n = this.varLink(v, n, c.spec);
-      n = this.varLink(v, n, c.origin);
-    }
-    return n;
-  }
-
-  private varLink(v: RawVariable, n: number, ref: DieKey): number {
-    if (ref < 0) return n;
-    const t = this.varByKey.get(ref);
-    if (!t) return n;
-    const out = this.varChainItems;
-    for (let i = 0; i < n; i++) {
-      if (out[i] === t) {
-        this.lookup.fail(
-          v.key,
-          `DW_AT_specification of variable DIE ${this.lookup.hex(v.key)} forms a cycle`,
-          "dwarf-cycle",
-        );
-      }
-    }
-    if (n >= MAX_CHAIN) {
-      this.lookup.fail(
-        v.key,
-        `DW_AT_specification chain of DIE ${this.lookup.hex(v.key)} is too long`,
-        "dwarf-cycle",
-      );
-    }
+    if (n >= MAX_CHAIN) this.lookup.fail(start.key, say.tooLong(this.lookup.hex(start.key)), "dwarf-cycle");
     out[n] = t;
     return n + 1;
   }
