@@ -227,6 +227,9 @@ class TypeComparer {
         patched: b.size,
       });
     }
+    // Most types of a build pair are unchanged, member for member, in the same order: that is checked
+    // without the maps, ranges and sorts the general comparison needs.
+    if (this.#sameMembers(a.members, b.members, depth)) return out;
     const am = memberMap(a.members);
     const bm = memberMap(b.members);
     for (const [name, x] of am) {
@@ -326,6 +329,37 @@ class TypeComparer {
     return out;
   }
 
+  /**
+   * True when the two member lists are equal position by position: names, flags, places and sizes, types
+   * that spell the same and no aggregate held by value whose layout changed. Then the general comparison
+   * would find nothing either (no member added, removed, moved, resized, retyped or reordered).
+   */
+  #sameMembers(xs: readonly Member[], ys: readonly Member[], depth: number): boolean {
+    if (xs.length !== ys.length) return false;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (
+        x.name !== y.name ||
+        x.offset !== y.offset ||
+        x.size !== y.size ||
+        x.bitOffset !== y.bitOffset ||
+        x.bitSize !== y.bitSize ||
+        x.artificial !== y.artificial ||
+        x.inheritance !== y.inheritance
+      )
+        return false;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (x.artificial) continue;
+      if (this.canonical("o", x.type, 0) !== this.canonical("p", y.type, 0)) return false;
+      if (depth < MAX_DEPTH && this.#innerChange(x.type, y.type, depth) !== undefined) return false;
+    }
+    return true;
+  }
+
   /** For a member whose type spells the same: the aggregate it holds by value, when that one's layout changed. */
   #innerChange(x: TypeId, y: TypeId, depth: number): string | undefined {
     const a = this.#byValue(this.o, x);
@@ -355,8 +389,21 @@ class TypeComparer {
     return undefined;
   }
 
-  /** The struct/union/class/enum a type holds by value (through typedefs, qualifiers and arrays). */
+  /** `byValue` by side and type id: the members of many types hold the same few types. */
+  #held: [Map<TypeId, DwarfType | null>, Map<TypeId, DwarfType | null>] = [new Map(), new Map()];
+
   #byValue(info: DwarfInfo, id: TypeId | undefined): DwarfType | undefined {
+    if (id === undefined) return undefined;
+    const cache = this.#held[info === this.o ? 0 : 1];
+    const hit = cache.get(id);
+    if (hit !== undefined) return hit ?? undefined;
+    const t = this.#heldBy(info, id);
+    cache.set(id, t ?? null);
+    return t;
+  }
+
+  /** The struct/union/class/enum a type holds by value (through typedefs, qualifiers and arrays). */
+  #heldBy(info: DwarfInfo, id: TypeId | undefined): DwarfType | undefined {
     for (let i = 0; i < MAX_DEPTH && id !== undefined; i++) {
       const t = info.types.get(id);
       if (!t) return undefined;

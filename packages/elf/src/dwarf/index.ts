@@ -318,11 +318,29 @@ class DwarfReader implements DieLookup {
 
   keyOfFn(): (id: TypeId) => DieKey | undefined {
     const bases = this.bases.slice();
+    // `offset` or `ordinal:offset`, decimal: read by hand (the type comparison looks ids up per member).
     return (id) => {
-      const m = /^(?:(\d+):)?(\d+)$/.exec(id);
-      if (!m) return undefined;
-      const base = bases[m[1] === undefined ? 0 : Number(m[1])];
-      return base === undefined ? undefined : base + Number(m[2]);
+      let ordinal = 0;
+      let n = 0;
+      let digits = 0;
+      let colon = false;
+      for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i);
+        if (c >= 48 && c <= 57) {
+          n = n * 10 + (c - 48);
+          digits++;
+        } else if (c === 58 && !colon && digits > 0) {
+          colon = true;
+          ordinal = n;
+          n = 0;
+          digits = 0;
+        } else {
+          return undefined;
+        }
+      }
+      if (digits === 0) return undefined;
+      const base = bases[ordinal];
+      return base === undefined ? undefined : base + n;
     };
   }
 
