@@ -9,7 +9,7 @@ import { type LineHeader, type LineRow, readLineHeader, runLineProgram } from ".
 import type { CompileUnit, DwarfInfo, Subprogram, TypeId, Variable } from "./model.js";
 import type { SubprogramRecord, VariableRecord } from "./records.js";
 import { DebugSection, resolveRelocations } from "./relocate.js";
-import { firstRangeStart, type RawSubprogram, SubprogramCollector } from "./subprograms.js";
+import { firstRangeStart, NO_SCOPE, SubprogramCollector } from "./subprograms.js";
 import { type DieKey, type DieLookup, NumVec, TypeCollector, typeId } from "./types.js";
 import { type DebugSections, readUnits, type Unit } from "./units.js";
 
@@ -158,7 +158,8 @@ class DwarfReader implements DieLookup {
   private readonly owners = new Int32Array(MAX_DIE_DEPTH + 2);
   /** Scratch of `walkSubprogram`, reused from one subprogram to the next. */
   private readonly subFrames = new Uint8Array(MAX_DIE_DEPTH + 2);
-  private readonly subScopes: RawSubprogram[] = [];
+  /** The collector's row of the subprogram enclosing each depth. */
+  private readonly subScopes = new Int32Array(MAX_DIE_DEPTH + 2);
 
   constructor(private readonly elf: ElfFile) {
     const index = debugSectionIndex(elf);
@@ -561,10 +562,16 @@ class DwarfReader implements DieLookup {
     const readers: (DieReader | undefined)[] = [];
     const roots = this.roots.a;
     const n = this.roots.n;
+    // Room in the collector's columns for the roots noted (nested functions and static locals may add more).
+    let rootVariables = 0;
+    for (let k = 2; k < n; k += 3) {
+      if (roots[k] === ROOT_VARIABLE || roots[k] === ROOT_MEMBER_VARIABLE) rootVariables++;
+    }
+    subs.reserve(n / 3 - rootVariables, rootVariables);
     for (let k = 0; k < n; k += 3) {
       const ui = roots[k]! | 0;
       // As a small integer when it is one (always, in practice): a value read from a Float64Array stays a
-      // double through `r.offset` into each DIE's key, and V8 then boxes the key of every raw subprogram.
+      // double through `r.offset` and what is computed from it, which V8 boxes where an object field holds it.
       const offset = roots[k + 1]!;
       const at = (offset | 0) === offset ? offset | 0 : offset;
       const kind = roots[k + 2]! | 0;
@@ -584,7 +591,7 @@ class DwarfReader implements DieLookup {
       this.rnglistsBase = state.rnglistsBase;
       r.read(at);
       if (kind === ROOT_VARIABLE || kind === ROOT_MEMBER_VARIABLE)
-        subs.onVariable(r, undefined, kind === ROOT_VARIABLE);
+        subs.onVariable(r, NO_SCOPE, kind === ROOT_VARIABLE);
       else this.walkSubprogram(r, kind === ROOT_FUNCTION);
     }
     const { subprograms, variables } = subs.finish();
@@ -625,7 +632,7 @@ class DwarfReader implements DieLookup {
           break;
         case DW_TAG.variable:
           if (parent === Frame.Subprogram || parent === Frame.Scope) subs.onVariable(r, scope, true);
-          else if (parent === Frame.Aggregate) subs.onVariable(r, undefined, false);
+          else if (parent === Frame.Aggregate) subs.onVariable(r, NO_SCOPE, false);
           break;
         case DW_TAG.lexical_block:
           frame =
