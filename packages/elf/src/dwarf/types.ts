@@ -14,7 +14,8 @@ import type { DwarfType, Enumerator, Member, Subrange, TypeId, TypeKind } from "
  * nothing. References are kept as numeric DIE keys (section base + offset) in typed arrays during the walk; the
  * public string ids are attached once, at the end. The walk allocates little beyond what the model keeps: one
  * object per type, and the names. Members and enumerators are made by `finish()`, which also shares what
- * repeats (the model is read-only): subranges, enumerators, and lists of them.
+ * repeats (the model is read-only): members (found as the walk reads them), subranges, enumerators, and lists of
+ * these last two.
  */
 
 /** A DIE's key: its offset plus the base of its info section in one numeric space (see `DieLookup.base`). */
@@ -207,12 +208,15 @@ export function typeId(ordinal: number, offset: number): TypeId {
 }
 
 /**
- * A growable Float64Array: parallel per-item data without an object per item. Starts small: a collector has
- * nine of them, and most objects of a build tree have a few dozen types.
+ * A growable Float64Array: parallel per-item data without an object per item. Starts small unless told
+ * otherwise: most objects of a build tree have a few dozen types.
  */
 export class NumVec {
-  a = new Float64Array(16);
+  a: Float64Array;
   n = 0;
+  constructor(capacity = 16) {
+    this.a = new Float64Array(capacity);
+  }
   push(v: number): void {
     if (this.n === this.a.length) {
       const b = new Float64Array(this.a.length * 2);
@@ -250,16 +254,42 @@ const MEMBER_ATTRS = [
   DW_AT.declaration,
   DW_AT.artificial,
 ] as const;
-const MSTRIDE = 9;
-const M_FLAGS = 0;
+/** The member table (`TypeCollector.mData`): MSTRIDE numbers per member. */
+const MSTRIDE = 5;
+/** Owner type index × 4 + flags (1 inheritance, 2 artificial). */
+const M_OWNER = 0;
+/** Byte location. */
 const M_LOC = 1;
-const M_OWNER = 2;
-const M_TYPE = 3;
-const M_BIT_SIZE = 4;
-const M_BIT_OFFSET = 5;
-const M_DATA_BIT_OFFSET = 6;
-const M_BYTE_SIZE = 7;
-const M_DIE = 8;
+/** Type key (NaN for none); once `finishMembers` has made the member, its index in its owner's list. */
+const M_TYPE = 2;
+/** DIE key; or, for a repeat of member j (see `onMember`), -1 - j, and nothing else in the row is set. */
+const M_DIE = 3;
+/** NaN, or where the member's bit-field data starts in `mBits` (a member with DW_AT_bit_size). */
+const M_BITS = 4;
+/** The bit-field table: DW_AT_bit_size, DW_AT_bit_offset, DW_AT_data_bit_offset, DW_AT_byte_size. */
+const B_SIZE = 0;
+const B_OFFSET = 1;
+const B_DATA_OFFSET = 2;
+const B_BYTE_SIZE = 3;
+/**
+ * Members reserved for by byte of .debug_info to begin with (the table doubles when full): a header-heavy
+ * object has a member per 15–25 bytes, an object of functions one per hundreds.
+ */
+const INFO_BYTES_PER_MEMBER = 32;
+/** Types reserved for by byte of .debug_info to begin with (a header-heavy object has one per 50–60 bytes). */
+const INFO_BYTES_PER_TYPE = 64;
+const MAX_TYPES_RESERVED = 4096;
+/** Most entries of the table of recent members (`TypeCollector.recent`): 48 KB, to stay in the CPU caches. */
+const MAX_RECENT = 1 << 12;
+const RECENT_STRIDE = 3;
+/** Characters of a member name that go into its hash (names differ early or by length, in practice). */
+const NAME_HASH_CHARS = 24;
+
+/** Equal numbers, NaN equal to NaN (absent attributes). */
+function same(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
 /** Keys of placeholder types for things outside the file, beyond every real DIE key. */
 const EXTERNAL_KEYS = 2 ** 52;
 
@@ -270,37 +300,58 @@ export class TypeCollector {
    * sorted key array with binary search indexes them without hashing; the few added out of order
    * (placeholders for types outside the file or not modelled) go in `late`.
    */
-  private readonly sortedKeys = new NumVec();
-  private readonly sortedIndex = new NumVec();
+  private readonly sortedKeys: NumVec;
+  private readonly sortedIndex: NumVec;
   private readonly late = new Map<DieKey, number>();
   /** Per type: the DIE key of the next type in its chain (target, element, return type), or NaN. */
-  private readonly chain = new NumVec();
+  private chain: NumVec;
   /** Per type: the enum's underlying type, or the type unit type a DW_AT_signature stub stands for; or NaN. */
-  private readonly aux = new NumVec();
+  private readonly aux: NumVec;
   /**
    * Per type: 1 for a DW_AT_signature stub (standing for `aux`), else 0. Typed vectors, like `children`:
    * no heap array to regrow.
    */
-  private readonly isAlias = new NumVec();
-  private readonly die = new NumVec();
-  private readonly children = new NumVec();
-  /** Function types' parameter keys, by type index. */
-  private readonly paramKeys = new Map<number, number[]>();
+  private readonly isAlias: NumVec;
+  /** Per type: its DIE key, and its number of children. `chain`, `die` and `children` serve `finish()` only. */
+  private die: NumVec;
+  private children: NumVec;
+  /** True once `finish()` is done: placeholders added later need only their key, `aux` and `isAlias`. */
+  private finished = false;
+  /** Function types' parameters: owner type index and type key, in DIE order. */
+  private pOwner = new NumVec();
+  private pKey = new NumVec();
 
-  private readonly mName: string[] = [];
+  /**
+   * Names of the members that are not repeats (see `recent`), in order; the rest of each member's raw data is
+   * in `mData`. Released by `finishMembers`, like the other member tables.
+   */
+  private mName: string[] = [];
   /**
    * The rest of each member's raw data, MSTRIDE numbers per member in one growable array (one capacity check
-   * per member instead of one per field): flags (1 inheritance, 2 artificial), byte location, owner type
-   * index, type key, DW_AT_bit_size, DW_AT_bit_offset, DW_AT_data_bit_offset, DW_AT_byte_size, DIE key.
+   * per member instead of one per field): see `M_OWNER` and after. Bit-fields (a tenth of the members, or
+   * fewer) have four more numbers in `mBits`.
    */
   private mData: Float64Array;
+  private mCount = 0;
+  private mBits = new NumVec();
+  /**
+   * Members repeat: a header's `struct list_head list` at 0 or `spinlock_t lock` at 8, in struct after struct
+   * that includes them. The read-only model has one object for equal members, found while the walk reads
+   * them (their name is at hand then): by a hash of a member's raw data, the last member read with that hash,
+   * RECENT_STRIDE numbers at `(hash & (entries - 1)) * RECENT_STRIDE`: the hash, the member's index + 1 (0
+   * for none), the index of its name. A small table rather than one entry per member: lookups stay in the CPU
+   * caches, and repeats come close together.
+   */
+  private recent = new Int32Array(0);
+  /** Entries of `recent`, for the members expected (`INFO_BYTES_PER_MEMBER`). */
+  private readonly recentEntries: number;
 
   /** Each enumerator's name and raw value; the published objects are made (and shared) by `finish()`. */
-  private readonly eName: string[] = [];
-  private readonly eValue: bigint[] = [];
-  private readonly eOwner = new NumVec();
+  private eName: string[] = [];
+  private eValue: bigint[] = [];
+  private eOwner = new NumVec();
   /** Width in bytes when the value came from DW_FORM_data1..8 (sign decided by the enum's type), else 0. */
-  private readonly eWidth = new NumVec();
+  private eWidth = new NumVec();
 
   /** Key base of the current unit's info section, and its ordinal (for ids). */
   base = 0;
@@ -331,13 +382,27 @@ export class TypeCollector {
   constructor(
     private readonly lookup: DieLookup,
     private readonly littleEndian: boolean,
-    /** Total size of the info sections: sizes the member table up front (see below). */
+    /** Total size of the info sections: sizes the member table to begin with (see below). */
     infoBytes = 0,
   ) {
-    // A member DIE takes at least 8 bytes or so; reserving for the most the sections could hold avoids
-    // copying a table of tens of megabytes as it grows. Pages never written are never touched.
-    // At least a few dozen members: zeroing a larger minimum cost more than the reading of a small object.
-    this.mData = new Float64Array(MSTRIDE * Math.min(Math.max(64, Math.ceil(infoBytes / 8)), 1 << 24));
+    // The per-type vectors from an estimate (one of 16 that doubles to a thousand is seven arrays made and
+    // copied), up to a few thousand types: an object of functions has much fewer types than its DWARF's size
+    // suggests.
+    const types = Math.min(Math.max(16, Math.ceil(infoBytes / INFO_BYTES_PER_TYPE)), MAX_TYPES_RESERVED);
+    this.sortedKeys = new NumVec(types);
+    this.sortedIndex = new NumVec(types);
+    this.chain = new NumVec(types);
+    this.aux = new NumVec(types);
+    this.isAlias = new NumVec(types);
+    this.die = new NumVec(types);
+    this.children = new NumVec(types);
+    // The member table from an estimate too, rather than from the most the sections could hold: V8 counts a
+    // whole buffer as external memory, written or not, and collects garbage sooner for it. Doubling from there
+    // copies less than the final table. At least a few dozen members: zeroing a larger minimum cost more than
+    // the reading of a small object.
+    const members = Math.min(Math.max(64, Math.ceil(infoBytes / INFO_BYTES_PER_MEMBER)), 1 << 22);
+    this.mData = new Float64Array(MSTRIDE * members);
+    this.recentEntries = Math.min(MAX_RECENT, 1 << (32 - Math.clz32(members - 1)));
   }
 
   /** Reads a DW_AT_type-style reference of attribute `i` as a DIE key. */
@@ -390,11 +455,13 @@ export class TypeCollector {
       this.late.set(key, at);
     }
     this.list.push(t);
-    this.chain.push(NONE);
     this.aux.push(NONE);
     this.isAlias.push(0);
-    this.die.push(key);
-    this.children.push(0);
+    if (!this.finished) {
+      this.chain.push(NONE);
+      this.die.push(key);
+      this.children.push(0);
+    }
     return at;
   }
 
@@ -553,7 +620,6 @@ export class TypeCollector {
         break;
       case "function":
         chain = this.target;
-        this.paramKeys.set(at, []);
         break;
       default:
         chain = this.target;
@@ -608,8 +674,7 @@ export class TypeCollector {
     const artificial = iArtificial >= 0 ? r.flag(iArtificial) : false;
     if (isStatic) return;
     this.countChild(owner, r);
-    const k = this.mName.length;
-    this.mName.push(name);
+    const k = this.mCount++;
     let d = this.mData;
     const at = k * MSTRIDE;
     if (at + MSTRIDE > d.length) {
@@ -617,15 +682,69 @@ export class TypeCollector {
       d.set(this.mData);
       this.mData = d;
     }
-    d[at + M_FLAGS] = (inheritance ? 1 : 0) | (artificial ? 2 : 0);
+    const flags = (inheritance ? 1 : 0) | (artificial ? 2 : 0);
+    d[at + M_OWNER] = owner * 4 + flags;
+    // A repeat of a member read before: the same raw data (hence the same published member).
+    let h = Math.imul(flags ^ (type | 0), 0x9e3779b1);
+    h = Math.imul(h ^ (loc | 0), 0x85ebca6b);
+    if (!Number.isNaN(bitSize))
+      h = Math.imul(h ^ bitSize ^ (bitOffset << 8) ^ (dataBitOffset << 16) ^ (byteSize << 24), 0xc2b2ae35);
+    const len = name.length;
+    h = Math.imul(h ^ len, 0x27d4eb2f);
+    for (let i = 0; i < len && i < NAME_HASH_CHARS; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    let recent = this.recent;
+    if (recent.length === 0) recent = this.recent = new Int32Array(this.recentEntries * RECENT_STRIDE);
+    const slot = ((h ^ (h >>> 16)) & (this.recentEntries - 1)) * RECENT_STRIDE;
+    const j = recent[slot + 1]! - 1;
+    if (j >= 0 && recent[slot] === h) {
+      const jt = j * MSTRIDE;
+      const jBits = d[jt + M_BITS]!;
+      if (
+        (d[jt + M_OWNER]! & 3) === flags &&
+        d[jt + M_LOC] === loc &&
+        same(d[jt + M_TYPE]!, type) &&
+        (Number.isNaN(bitSize)
+          ? Number.isNaN(jBits)
+          : !Number.isNaN(jBits) && this.sameBits(jBits, bitSize, bitOffset, dataBitOffset, byteSize)) &&
+        this.mName[recent[slot + 2]!] === name
+      ) {
+        d[at + M_DIE] = -1 - j;
+        return;
+      }
+    }
+    recent[slot] = h;
+    recent[slot + 1] = k + 1;
+    recent[slot + 2] = this.mName.length;
+    this.mName.push(name);
     d[at + M_LOC] = loc;
-    d[at + M_OWNER] = owner;
     d[at + M_TYPE] = type;
-    d[at + M_BIT_SIZE] = bitSize;
-    d[at + M_BIT_OFFSET] = bitOffset;
-    d[at + M_DATA_BIT_OFFSET] = dataBitOffset;
-    d[at + M_BYTE_SIZE] = byteSize;
     d[at + M_DIE] = this.base + r.offset;
+    if (Number.isNaN(bitSize)) {
+      d[at + M_BITS] = NONE;
+    } else {
+      const b = this.mBits;
+      d[at + M_BITS] = b.n;
+      b.push(bitSize);
+      b.push(bitOffset);
+      b.push(dataBitOffset);
+      b.push(byteSize);
+    }
+  }
+
+  private sameBits(
+    at: number,
+    bitSize: number,
+    bitOffset: number,
+    dataBitOffset: number,
+    byteSize: number,
+  ): boolean {
+    const b = this.mBits.a;
+    return (
+      b[at + B_SIZE] === bitSize &&
+      same(b[at + B_OFFSET]!, bitOffset) &&
+      same(b[at + B_DATA_OFFSET]!, dataBitOffset) &&
+      same(b[at + B_BYTE_SIZE]!, byteSize)
+    );
   }
 
   onEnumerator(r: DieReader, owner: number): void {
@@ -750,7 +869,9 @@ export class TypeCollector {
         `parameter at 0x${r.offset.toString(16)} of a function type has no type`,
         r.offset,
       );
-    this.paramKeys.get(owner)?.push(this.typeRef(r, i));
+    // Function types' children are their parameters: the owner is always one.
+    this.pOwner.push(owner);
+    this.pKey.push(this.typeRef(r, i));
   }
 
   /**
@@ -847,6 +968,15 @@ export class TypeCollector {
     this.attachIds();
     this.finishMembers();
     this.finishEnumerators();
+    // Placeholders added from here on (by subprograms and variables) need no chain, size or count (without
+    // `next`, no copy of these per placeholder either: see `resolve`), and the collector lives until the
+    // subprograms are read.
+    this.finished = true;
+    this.next = new Int32Array(0);
+    this.sizes = new Float64Array(0);
+    this.chain = new NumVec();
+    this.die = new NumVec();
+    this.children = new NumVec();
   }
 
   /**
@@ -954,6 +1084,18 @@ export class TypeCollector {
 
   /** Replaces reference keys by the public ids of the types they resolve to. */
   private attachIds(): void {
+    // Parameters by function type: `first[i]` is where type i's start in `order` (a stable sort of the flat
+    // list by owner), `first[i + 1]` where they end. Types added from here on have none.
+    const np = this.pOwner.n;
+    const owners = this.pOwner.a;
+    const nt = np > 0 ? this.list.length : 0;
+    const first = new Int32Array(nt + 1);
+    for (let k = 0; k < np; k++) first[owners[k]! + 1]!++;
+    for (let i = 0; i < nt; i++) first[i + 1]! += first[i]!;
+    const order = new Int32Array(np);
+    const at = first.slice(0, nt);
+    for (let k = 0; k < np; k++) order[at[owners[k]!]!++] = k;
+    const keys = this.pKey.a;
     for (let i = 0; i < this.list.length; i++) {
       const t = this.list[i]!;
       const nx = this.next[i]!;
@@ -969,84 +1111,113 @@ export class TypeCollector {
       }
       if (t.kind === "array" && t.dimensions!.length === 1)
         t.dimensions = this.oneDimension(t.dimensions![0]!);
-      const params = this.paramKeys.get(i);
       // Without parameters the type keeps the shared empty list it was made with.
-      if (params && params.length > 0)
-        t.params = params.map((k) => this.list[this.resolve(k, this.die.a[i]!)]!.id);
+      if (i < nt && first[i + 1]! > first[i]!) {
+        const p0 = first[i]!;
+        const params = new Array<TypeId>(first[i + 1]! - p0);
+        for (let j = 0; j < params.length; j++)
+          params[j] = this.list[this.resolve(keys[order[p0 + j]!]!, this.die.a[i]!)]!.id;
+        t.params = params;
+      }
     }
+    this.pOwner = new NumVec();
+    this.pKey = new NumVec();
   }
 
   private finishMembers(): void {
     const le = this.littleEndian;
-    const n = this.mName.length;
+    const n = this.mCount;
     const d = this.mData;
+    const bits = this.mBits.a;
+    const names = this.mName;
+    const list = this.list;
     // Each aggregate's list is allocated at its final length (the walk counted the members): no regrowth.
-    const fill = new Int32Array(this.list.length);
+    const fill = new Int32Array(list.length);
+    // The names are those of the members that are not repeats, in order.
+    let q = 0;
     for (let k = 0; k < n; k++) {
       const at = k * MSTRIDE;
-      const name = this.mName[k]!;
-      const oi = d[at + M_OWNER]!;
-      const owner = this.list[oi]!;
-      const key = d[at + M_TYPE]!;
-      let size = 0;
-      let type = "";
-      if (!Number.isNaN(key)) {
-        const ti = this.resolve(key, d[at + M_DIE]!);
-        this.grow();
-        type = this.list[ti]!.id;
-        const s = this.sizes[ti]!;
-        if (!Number.isNaN(s)) size = s;
-      }
-      const offset = d[at + M_LOC]!;
+      const of = d[at + M_OWNER]!;
+      const flags = of & 3;
+      const oi = (of - flags) / 4;
+      const owner = list[oi]!;
+      const die = d[at + M_DIE]!;
       let m: Member;
-      const bs = d[at + M_BIT_SIZE]!;
-      if (!Number.isNaN(bs)) {
-        const dataBit = d[at + M_DATA_BIT_OFFSET]!;
-        const bitOff = d[at + M_BIT_OFFSET]!;
-        let bit: number;
-        if (!Number.isNaN(dataBit)) {
-          bit = dataBit;
-        } else if (!Number.isNaN(bitOff)) {
-          // DWARF 2-4: bit_offset counts from the most significant bit of a storage unit of byte_size bytes at
-          // the member location. On a little-endian target the most significant bit is the last one.
-          const byteSize = d[at + M_BYTE_SIZE]!;
-          const unit = Number.isNaN(byteSize) ? size : byteSize;
-          bit = le ? offset * 8 + unit * 8 - bitOff - bs : offset * 8 + bitOff;
-        } else {
-          bit = offset * 8;
-        }
-        if (bit < 0 || !Number.isSafeInteger(bit)) {
-          this.lookup.fail(
-            d[at + M_DIE]!,
-            `bit-field '${name}' of ${owner.kind} '${owner.name}' has a negative bit offset`,
-          );
-        }
-        const o = Math.floor(bit / 8);
-        // 32-bit integers keep every member's fields small integers (see `plainMember`); a struct larger than
-        // 256 MB is not worth a faster path.
-        if ((o | 0) === o && (size | 0) === size && (bit | 0) === bit && (bs | 0) === bs) {
-          m = bitFieldMember(name, type, o | 0, size | 0, bit | 0, bs | 0);
-        } else {
-          m = bigBitFieldMember(name, type, o, size, bit, bs);
-        }
+      if (die < 0) {
+        // A repeat of an earlier member: the object made for that one.
+        const jt = (-1 - die) * MSTRIDE;
+        const jo = d[jt + M_OWNER]!;
+        m = list[(jo - (jo & 3)) / 4]!.members![d[jt + M_TYPE]!]!;
       } else {
-        if ((offset | 0) === offset && (size | 0) === size) m = plainMember(name, type, offset | 0, size | 0);
-        else m = bigMember(name, type, offset, size);
+        const name = names[q++]!;
+        const key = d[at + M_TYPE]!;
+        let size = 0;
+        let type = "";
+        if (!Number.isNaN(key)) {
+          const ti = this.resolve(key, die);
+          this.grow();
+          type = list[ti]!.id;
+          const s = this.sizes[ti]!;
+          if (!Number.isNaN(s)) size = s;
+        }
+        const offset = d[at + M_LOC]!;
+        const bi = d[at + M_BITS]!;
+        if (!Number.isNaN(bi)) {
+          const bs = bits[bi + B_SIZE]!;
+          const dataBit = bits[bi + B_DATA_OFFSET]!;
+          const bitOff = bits[bi + B_OFFSET]!;
+          let bit: number;
+          if (!Number.isNaN(dataBit)) {
+            bit = dataBit;
+          } else if (!Number.isNaN(bitOff)) {
+            // DWARF 2-4: bit_offset counts from the most significant bit of a storage unit of byte_size bytes
+            // at the member location. On a little-endian target the most significant bit is the last one.
+            const byteSize = bits[bi + B_BYTE_SIZE]!;
+            const unit = Number.isNaN(byteSize) ? size : byteSize;
+            bit = le ? offset * 8 + unit * 8 - bitOff - bs : offset * 8 + bitOff;
+          } else {
+            bit = offset * 8;
+          }
+          if (bit < 0 || !Number.isSafeInteger(bit)) {
+            this.lookup.fail(
+              die,
+              `bit-field '${name}' of ${owner.kind} '${owner.name}' has a negative bit offset`,
+            );
+          }
+          const o = Math.floor(bit / 8);
+          // 32-bit integers keep every member's fields small integers (see `plainMember`); a struct larger
+          // than 256 MB is not worth a faster path.
+          if ((o | 0) === o && (size | 0) === size && (bit | 0) === bit && (bs | 0) === bs) {
+            m = bitFieldMember(name, type, o | 0, size | 0, bit | 0, bs | 0);
+          } else {
+            m = bigBitFieldMember(name, type, o, size, bit, bs);
+          }
+        } else {
+          if ((offset | 0) === offset && (size | 0) === size)
+            m = plainMember(name, type, offset | 0, size | 0);
+          else m = bigMember(name, type, offset, size);
+        }
+        if (flags & 1) (m as { inheritance?: boolean }).inheritance = true;
+        if (flags & 2) (m as { artificial?: boolean }).artificial = true;
+        d[at + M_TYPE] = fill[oi]!;
       }
-      const flags = d[at + M_FLAGS]!;
-      if (flags & 1) (m as { inheritance?: boolean }).inheritance = true;
-      if (flags & 2) (m as { artificial?: boolean }).artificial = true;
-      let list = owner.members!;
-      if (list === EMPTY) {
-        list = new Array<Member>(this.children.a[oi]!);
-        owner.members = list;
+      let members = owner.members!;
+      if (members === EMPTY) {
+        members = new Array<Member>(this.children.a[oi]!);
+        owner.members = members;
       }
-      list[fill[oi]!++] = m;
+      members[fill[oi]!++] = m;
     }
     for (let i = 0; i < fill.length; i++) {
-      const list = this.list[i]!.members;
-      if (list !== undefined && list !== EMPTY && list.length !== fill[i]) list.length = fill[i]!;
+      const members = list[i]!.members;
+      if (members !== undefined && members !== EMPTY && members.length !== fill[i]) members.length = fill[i]!;
     }
+    // The tables are not needed any more, and the collector lives as long as the subprograms are not read.
+    this.mName = [];
+    this.mData = new Float64Array(0);
+    this.mBits = new NumVec();
+    this.mCount = 0;
+    this.recent = new Int32Array(0);
   }
 
   /**
@@ -1074,15 +1245,31 @@ export class TypeCollector {
       byName.set(name, [hit, e]);
       return e;
     };
+    // Each enum's list is allocated at its final length (the walk counted the enumerators).
+    const fill = new Int32Array(this.eName.length > 0 ? this.list.length : 0);
+    // Whether the last enum asked about is signed (its enumerators come one after another).
+    let signedOwner = -1;
+    let signed = false;
     for (let k = 0; k < this.eName.length; k++) {
       const raw = this.eValue[k]!;
-      const owner = this.list[this.eOwner.a[k]!]!;
+      const oi = this.eOwner.a[k]!;
+      const owner = this.list[oi]!;
       const width = this.eWidth.a[k]!;
       // DW_FORM_data<n> carries no sign: it is the enum's underlying type that says whether 0xff is 255 or -1.
-      const value = width > 0 && this.isSigned(owner.underlying) ? BigInt.asIntN(width * 8, raw) : raw;
+      if (width > 0 && signedOwner !== oi) {
+        signedOwner = oi;
+        // `attachIds` set `underlying` from this same resolution (which adds nothing the second time).
+        signed =
+          owner.underlying !== undefined && this.isSigned(this.resolve(this.aux.a[oi]!, this.die.a[oi]!));
+      }
+      const value = width > 0 && signed ? BigInt.asIntN(width * 8, raw) : raw;
       let list = owner.enumerators!;
-      if (list === (EMPTY as unknown)) list = owner.enumerators = [];
-      list.push(enumerator(this.eName[k]!, value));
+      if (list === (EMPTY as unknown)) list = owner.enumerators = new Array<Enumerator>(this.children.a[oi]!);
+      list[fill[oi]!++] = enumerator(this.eName[k]!, value);
+    }
+    for (let i = 0; i < fill.length; i++) {
+      const list = this.list[i]!.enumerators;
+      if (list !== undefined && list.length !== fill[i]) list.length = fill[i]!;
     }
     // Equal lists: same length, same (shared) enumerators in the same order; candidates by first entry.
     const lists = new Map<Enumerator, Enumerator[][]>();
@@ -1109,29 +1296,25 @@ export class TypeCollector {
       }
       t.enumerators = found;
     }
+    this.eName = [];
+    this.eValue = [];
+    this.eOwner = new NumVec();
+    this.eWidth = new NumVec();
   }
 
-  /** True when a type (through typedefs and qualifiers) is a signed integer base type. */
-  private isSigned(id: TypeId | undefined): boolean {
-    for (let hops = 0; id !== undefined && hops < 64; hops++) {
-      const i = this.byId().get(id);
-      const t = i === undefined ? undefined : this.list[i];
-      if (t === undefined) return false;
+  /**
+   * True when a type (by index; through typedefs and qualifiers, whose `target` is the id of `next`) is a signed
+   * integer base type.
+   */
+  private isSigned(i: number): boolean {
+    for (let hops = 0; i >= 0 && hops < 64; hops++) {
+      const t = this.list[i]!;
       if (t.kind === "base") return t.encoding === DW_ATE.signed || t.encoding === DW_ATE.signed_char;
       if (t.kind === "typedef" || t.kind === "const" || t.kind === "volatile" || t.kind === "atomic")
-        id = t.target;
+        i = i < this.next.length ? this.next[i]! : -1;
       else return false;
     }
     return false;
-  }
-
-  #byId: Map<TypeId, number> | undefined;
-  private byId(): Map<TypeId, number> {
-    if (!this.#byId) {
-      this.#byId = new Map();
-      for (let i = 0; i < this.list.length; i++) this.#byId.set(this.list[i]!.id, i);
-    }
-    return this.#byId;
   }
 
   /** The public map of every type by id (built once, after subprograms and variables resolved theirs). */
