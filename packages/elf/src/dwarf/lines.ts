@@ -120,6 +120,10 @@ export function readLineHeader(
       }
       const count = c.uleb();
       if (count > MAX_ENTRIES) sec.fail("limit-exceeded", `line table has ${count} ${what}`, c.pos);
+      // An entry that names a path or a directory takes a byte at least: more entries than the header has
+      // bytes left is a count it cannot hold (entries of zero-size forms alone say nothing, a million times).
+      if (count > c.end - c.pos)
+        sec.fail("bad-dwarf", `line table lists ${count} ${what} in ${c.end - c.pos} bytes`, c.pos);
       for (let k = 0; k < count; k++) {
         let path = "";
         let dir = 0;
