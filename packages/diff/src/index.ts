@@ -43,8 +43,11 @@ export {
   type ObjectSource,
   type PlannedPair,
   planTree,
+  streamTree,
+  type TreeHead,
   type TreeOptions,
   type TreeProgress,
+  type TreeSink,
 } from "./trees.js";
 
 export type DiffInput = ElfFile | Uint8Array | string;

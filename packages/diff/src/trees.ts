@@ -228,6 +228,34 @@ export function diffTrees(original: string, patched: string, options: TreeOption
   return runTree(original, patched, options, true);
 }
 
+/** What a tree report says before its pairs. */
+export type TreeHead = Omit<TreeReport, "pairs" | "summary">;
+
+/** Where `streamTree` sends a tree's entries. */
+export interface TreeSink {
+  /** Once the inputs are listed, before any entry. */
+  start?(head: TreeHead): void;
+  /**
+   * Each entry, in the tree report's order (by name), as soon as it and every entry before it are done. What
+   * it throws stops the tree, as `onProgress` does.
+   */
+  pair(entry: TreePair): void;
+}
+
+/**
+ * `diffTrees` for a tree too big to hold: every entry goes to `sink` in the tree report's order as soon as it
+ * can, and is not kept (only the pairs finished ahead of one still in progress wait, with their reports).
+ * Returns the tree report without its pairs. The command line writes a tree's report this way.
+ */
+export function streamTree(
+  original: string,
+  patched: string,
+  options: TreeOptions,
+  sink: TreeSink,
+): Promise<TreeHead & { summary: TreeSummary }> {
+  return run(original, patched, options, true, sink);
+}
+
 /**
  * `diffTrees`, saying whether this thread diffs pairs too. With `inThread` false every pair goes to `jobs`
  * workers: the tests use it to see pairs diffed on workers, which this thread would otherwise race to.
@@ -238,6 +266,20 @@ export async function runTree(
   options: TreeOptions,
   inThread: boolean,
 ): Promise<TreeReport> {
+  const pairs: TreePair[] = [];
+  const { summary, ...head } = await run(original, patched, options, inThread, {
+    pair: (p) => pairs.push(p),
+  });
+  return { ...head, pairs, summary };
+}
+
+async function run(
+  original: string,
+  patched: string,
+  options: TreeOptions,
+  inThread: boolean,
+  sink: TreeSink,
+): Promise<TreeHead & { summary: TreeSummary }> {
   const { jobs: jobsOption, onProgress, policy: policyOption, now, ...pairOptions } = options;
   const profile = getProfile(options.profile ?? "general").name;
   const policy = typeof policyOption === "string" ? loadPolicy(policyOption) : policyOption;
@@ -248,13 +290,21 @@ export async function runTree(
   let pool = workerUrl && isTree(original) ? new Helpers(workerUrl, helpers) : undefined;
   try {
     const { kind, pairs } = planTree(original, patched);
+    const head: TreeHead = {
+      schemaVersion: SCHEMA_VERSION,
+      kind: kind === "archive" ? "archive" : "directory",
+      original,
+      patched,
+      profile,
+    };
+    sink.start?.(head);
     const work = pairs.filter((p) => p.original && p.patched && !p.error);
     const settings: PairSettings = {
       options: { ...pairOptions, profile },
       ...(policy ? { policy } : {}),
       ...(now ? { now: now.toISOString() } : {}),
     };
-    const tally = new Tally(work, onProgress);
+    const tally = new Tally(pairs, work, onProgress, sink);
     const diffHere = (i: number) => {
       const p = work[i]!;
       tally.finish(i, diffPair(p.original!, p.patched!, settings));
@@ -289,7 +339,7 @@ export async function runTree(
       await diffRest();
       await tally.all;
     }
-    return treeReport(original, patched, profile, kind, pairs, tally.results);
+    return { ...head, summary: tally.summary };
   } finally {
     await pool?.close();
   }
@@ -304,53 +354,41 @@ function isTree(path: string): boolean {
   }
 }
 
-function treeReport(
-  original: string,
-  patched: string,
-  profile: string,
-  kind: InputKind,
-  pairs: readonly PlannedPair[],
-  results: ReadonlyMap<string, Report | { readonly error: PairError }>,
-): TreeReport {
-  const entries: TreePair[] = pairs.map((p) => {
-    if (p.error) {
-      return {
-        name: p.name,
-        status: "error",
-        original: p.original?.label ?? "",
-        patched: p.patched?.label ?? "",
-        error: p.error,
-      };
-    }
-    if (!p.original) return { name: p.name, status: "new", patched: p.patched!.label };
-    if (!p.patched) return { name: p.name, status: "removed", original: p.original.label };
-    const r = results.get(p.name)!;
-    if ("error" in r) {
-      return {
-        name: p.name,
-        status: "error",
-        original: p.original.label,
-        patched: p.patched.label,
-        error: r.error,
-      };
-    }
-    return { name: p.name, ...r };
-  });
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    kind: kind === "archive" ? "archive" : "directory",
-    original,
-    patched,
-    profile,
-    pairs: entries,
-    summary: summarise(entries),
-  };
+/** The entry of planned pair `p`, given its outcome when it was compared. */
+function entryOf(p: PlannedPair, r: PairOutcome | undefined): TreePair {
+  if (p.error) {
+    return {
+      name: p.name,
+      status: "error",
+      original: p.original?.label ?? "",
+      patched: p.patched?.label ?? "",
+      error: p.error,
+    };
+  }
+  if (!p.original) return { name: p.name, status: "new", patched: p.patched!.label };
+  if (!p.patched) return { name: p.name, status: "removed", original: p.original.label };
+  if (r === undefined || "error" in r) {
+    return {
+      name: p.name,
+      status: "error",
+      original: p.original.label,
+      patched: p.patched.label,
+      error: r?.error ?? { code: "internal", message: "the pair was not diffed" },
+    };
+  }
+  return { name: p.name, ...r };
 }
 
 /** The summary of a tree's entries. */
 export function summarise(pairs: readonly TreePair[]): TreeSummary {
-  const s: TreeSummary = {
-    pairs: pairs.length,
+  const s = emptySummary();
+  for (const p of pairs) count(s, p);
+  return s;
+}
+
+function emptySummary(): TreeSummary {
+  return {
+    pairs: 0,
     compared: 0,
     safe: 0,
     unsupported: 0,
@@ -360,24 +398,26 @@ export function summarise(pairs: readonly TreePair[]): TreeSummary {
     findings: { errors: 0, warnings: 0, waived: 0 },
     verdict: "safe",
   };
-  for (const p of pairs) {
-    if (!isComparedPair(p)) {
-      if (p.status === "new") s.new++;
-      else if (p.status === "removed") s.removed++;
-      else s.errors++;
-      continue;
-    }
-    s.compared++;
-    if (p.verdict === "safe") s.safe++;
-    else s.unsupported++;
-    for (const f of (p as ComparedPair).findings) {
-      if (f.waived) s.findings.waived++;
-      else if (f.severity === "error") s.findings.errors++;
-      else if (f.severity === "warning") s.findings.warnings++;
-    }
+}
+
+/** Adds entry `p` to summary `s`. */
+function count(s: TreeSummary, p: TreePair): void {
+  s.pairs++;
+  if (!isComparedPair(p)) {
+    if (p.status === "new") s.new++;
+    else if (p.status === "removed") s.removed++;
+    else s.errors++;
+    return;
+  }
+  s.compared++;
+  if (p.verdict === "safe") s.safe++;
+  else s.unsupported++;
+  for (const f of (p as ComparedPair).findings) {
+    if (f.waived) s.findings.waived++;
+    else if (f.severity === "error") s.findings.errors++;
+    else if (f.severity === "warning") s.findings.warnings++;
   }
   s.verdict = s.unsupported > 0 ? "unsupported" : "safe";
-  return s;
 }
 
 /** What applies to every pair of a tree: `diffObjects`' options, and the policy applied after. */
@@ -427,43 +467,61 @@ function errorOf(e: unknown): PairError {
   return { code: "internal", message: e instanceof Error ? e.message : String(e) };
 }
 
-/** The reports of a tree's pairs as they are finished, here or on a worker, and `onProgress`. */
+/**
+ * The outcomes of a tree's pairs as they are finished, here or on a worker: `onProgress` for each, and the
+ * entries to the sink in the tree's order, each as soon as every entry before it is there. Outcomes that come
+ * ahead of their turn wait here; an entry sent is not kept.
+ */
 class Tally {
-  readonly results = new Map<string, Report | { readonly error: PairError }>();
-  /** Settles when every pair has a result, or as soon as `onProgress` throws (rejected with what it threw). */
+  /** Settles when every pair has a result, or as soon as `onProgress` or the sink throws (rejected with it). */
   readonly all: Promise<void>;
+  readonly summary = emptySummary();
+  /** By work index: the outcome, until its entry is sent. */
+  private readonly waiting: (PairOutcome | undefined)[];
+  /** By work index: 1 once an outcome came (the first counts: a worker's answer after it was given up is dropped). */
+  private readonly finished: Uint8Array;
+  /** The next planned pair to send, and the work index of the next compared one. */
+  private nextPair = 0;
+  private nextWork = 0;
   private done = 0;
   private failure: { readonly error: unknown } | undefined;
   private settle!: () => void;
   private fail!: (e: unknown) => void;
 
   constructor(
+    private readonly pairs: readonly PlannedPair[],
     private readonly work: readonly PlannedPair[],
     private readonly onProgress: ((p: TreeProgress) => void) | undefined,
+    private readonly sink: TreeSink,
   ) {
+    this.waiting = new Array<PairOutcome | undefined>(work.length).fill(undefined);
+    this.finished = new Uint8Array(work.length);
     this.all = new Promise<void>((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;
     });
     // Nobody awaits `all` while this thread is still diffing: a rejection then is not an unhandled one.
     this.all.catch(() => undefined);
+    // The objects on one side only and the pairs that could not be listed, before the first compared pair.
+    this.send();
     if (work.length === 0) this.settle();
   }
 
-  /** Records pair `i`'s result; the first one counts (a worker's answer after it was given up is dropped). */
+  /** Records pair `i`'s outcome and sends the entries now in turn. */
   finish(i: number, r: PairOutcome): void {
-    const name = this.work[i]!.name;
-    if (this.results.has(name)) return;
-    this.results.set(name, r);
+    if (this.finished[i] === 1) return;
+    this.finished[i] = 1;
+    this.waiting[i] = r;
     this.done++;
-    this.onProgress?.({ done: this.done, total: this.work.length, name });
+    this.onProgress?.({ done: this.done, total: this.work.length, name: this.work[i]!.name });
+    this.send();
     if (this.done === this.work.length) this.settle();
   }
 
-  /** `finish`, from an event handler: what `onProgress` throws fails the tree instead of the process. */
+  /** `finish`, from an event handler: what `onProgress` or the sink throws fails the tree, not the process. */
   finishFromWorker(i: number, r: PairResult): void {
     try {
-      if (this.results.has(this.work[i]!.name)) return;
+      if (this.finished[i] === 1) return;
       this.finish(i, "error" in r ? r : (JSON.parse(r.report) as Report));
     } catch (e) {
       this.failure ??= { error: e };
@@ -471,9 +529,29 @@ class Tally {
     }
   }
 
-  /** Throws what `onProgress` threw during a worker's report, if it did. */
+  /** Throws what `onProgress` or the sink threw during a worker's report, if it did. */
   rethrow(): void {
     if (this.failure) throw this.failure.error;
+  }
+
+  private send(): void {
+    const pairs = this.pairs;
+    while (this.nextPair < pairs.length) {
+      const p = pairs[this.nextPair]!;
+      // `work` is the compared pairs in the same order: the next one of them is this pair, if it was compared.
+      const compared = this.nextWork < this.work.length && this.work[this.nextWork] === p;
+      let outcome: PairOutcome | undefined;
+      if (compared) {
+        if (this.finished[this.nextWork] !== 1) return;
+        outcome = this.waiting[this.nextWork];
+        this.waiting[this.nextWork] = undefined;
+        this.nextWork++;
+      }
+      this.nextPair++;
+      const entry = entryOf(p, outcome);
+      count(this.summary, entry);
+      this.sink.pair(entry);
+    }
   }
 }
 

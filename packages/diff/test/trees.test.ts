@@ -19,6 +19,9 @@ import {
   diffTrees,
   isComparedPair,
   planTree,
+  streamTree,
+  type TreeHead,
+  type TreePair,
   TreeReport,
 } from "../src/index.js";
 import { runTree } from "../src/trees.js";
@@ -137,6 +140,59 @@ describe("diffTrees", () => {
     // Members reach the workers through shared memory: the same reports as in this thread.
     const workers = await runTree(join(dir, "orig.a"), join(dir, "patched.a"), { jobs: 2 }, false);
     expect(workers).toEqual(await diffTrees(join(dir, "orig.a"), join(dir, "patched.a"), { jobs: 1 }));
+  });
+
+  it("streams the entries in the tree report's order, each as soon as those before it are done", async () => {
+    const { a, b } = buildDirs();
+    const whole = await diffTrees(a, b, { jobs: 1 });
+    for (const jobs of [1, 3]) {
+      const events: string[] = [];
+      const sent: TreePair[] = [];
+      let head: TreeHead | undefined;
+      const rest = await streamTree(
+        a,
+        b,
+        { jobs, onProgress: (p) => events.push(`done ${p.name}`) },
+        {
+          start: (h) => {
+            head = h;
+            events.push("start");
+          },
+          pair: (p) => {
+            sent.push(p);
+            events.push(`sent ${p.name}`);
+          },
+        },
+      );
+      expect({ ...head, pairs: sent, summary: rest.summary }, `jobs ${jobs}`).toEqual(whole);
+      expect(rest).toEqual({ ...head, summary: whole.summary });
+      expect(events[0]).toBe("start");
+      // A diffed pair's entry goes out after its pair is done; the objects on one side only need no diff.
+      for (const p of whole.pairs) {
+        const sentAt = events.indexOf(`sent ${p.name}`);
+        const doneAt = events.indexOf(`done ${p.name}`);
+        if (isComparedPair(p) || p.status === "error") {
+          expect(doneAt, p.name).toBeGreaterThan(0);
+          expect(doneAt, p.name).toBeLessThan(sentAt);
+        } else {
+          expect(doneAt, p.name).toBe(-1);
+        }
+      }
+      // Not held to the end: in one thread the first entry is out before the last pair is diffed.
+      if (jobs === 1)
+        expect(events.indexOf("sent core/conn.o")).toBeLessThan(events.indexOf("done net/new-fn.o"));
+    }
+  });
+
+  it("stops the tree with what the sink throws", async () => {
+    const { a, b } = buildDirs();
+    const sink = {
+      pair: (p: TreePair) => {
+        if (p.name === "fresh.o") throw new Error("disk full");
+      },
+    };
+    await expect(streamTree(a, b, { jobs: 1 }, sink)).rejects.toThrow("disk full");
+    await expect(streamTree(a, b, { jobs: 2 }, sink)).rejects.toThrow("disk full");
   });
 
   it("throws typed errors for inputs it cannot use", async () => {

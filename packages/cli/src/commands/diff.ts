@@ -1,21 +1,24 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import {
   type DiffOptions,
   DiffUsageError,
   diffObjects,
-  diffTrees,
   inputKind,
   isComparedPair,
   loadPolicy,
   type Report,
+  streamTree,
+  type TreeHead,
+  type TreePair,
   type TreeReport,
 } from "@elfdelta/diff";
 import { OutputError, UsageError } from "../errors.js";
 import { renderDiffMarkdown, renderTreeMarkdown } from "../render/diff-markdown.js";
 import { renderSarif } from "../render/diff-sarif.js";
-import { renderDiffText, renderTreeText } from "../render/diff-text.js";
+import { forTreeRendering, renderDiffText, renderTreeText } from "../render/diff-text.js";
 import { terminalProgress } from "../render/progress.js";
 import { type ColorWhen, chooseStyle } from "../render/style.js";
+import { TreeJsonWriter } from "../render/tree-json.js";
 import { VERSION } from "../version.js";
 
 export const DIFF_FORMATS = ["text", "json", "sarif", "markdown"] as const;
@@ -75,6 +78,13 @@ export async function diffCommand(
   const policy = opts.policy !== undefined ? loadPolicy(opts.policy) : undefined;
   const options: DiffOptions = { ...extra, profile: opts.profile, ...(policy ? { policy } : {}) };
 
+  const style = chooseStyle(
+    opts.color ?? "auto",
+    process.env,
+    !!process.stdout.isTTY,
+    opts.output !== undefined,
+  );
+  const view = { style, quiet: !!opts.quiet, failOnWarning: failOn === "warning" };
   let result: Report | TreeReport;
   let exitCode: number;
   try {
@@ -85,35 +95,58 @@ export async function diffCommand(
       const showProgress =
         !!process.stderr.isTTY && !opts.quiet && (format === "text" || format === "markdown");
       const progress = showProgress ? terminalProgress(process.stderr) : undefined;
+      // JSON goes out entry by entry as the tree is diffed; the other formats open with the verdict, so
+      // they keep the entries (without the lists of what did not change) until the end.
+      const out = format === "json" ? new Output(opts.output) : undefined;
+      const json = out ? new TreeJsonWriter((text) => out.write(text)) : undefined;
+      const kept: TreePair[] = [];
+      let failing = false;
+      let head: TreeHead | undefined;
       try {
-        result = await diffTrees(original, patched, {
-          ...options,
-          ...(jobs !== undefined ? { jobs } : {}),
-          ...(progress ? { onProgress: (p) => progress.update(p.done, p.total, p.name) } : {}),
-        });
+        const tree = await streamTree(
+          original,
+          patched,
+          {
+            ...options,
+            ...(jobs !== undefined ? { jobs } : {}),
+            ...(progress ? { onProgress: (p) => progress.update(p.done, p.total, p.name) } : {}),
+          },
+          {
+            start: (h) => {
+              head = h;
+              json?.start(h);
+            },
+            pair: (p) => {
+              if (isComparedPair(p)) {
+                if (exitCodeOf(p, failOn) === 1) failing = true;
+              } else if (p.status === "error") {
+                const e = p.error;
+                const where =
+                  e.offset !== undefined ? ` at offset ${e.offset} (0x${e.offset.toString(16)})` : "";
+                process.stderr.write(`elfdelta: ${e.file ?? p.name}: ${e.message}${where}\n`);
+              }
+              if (json) json.pair(p);
+              else kept.push(forTreeRendering(p));
+            },
+          },
+        );
+        json?.end(tree.summary);
+        out?.done();
+        result = { ...(head ?? tree), pairs: kept, summary: tree.summary };
+        exitCode = tree.summary.errors > 0 ? 2 : failing ? 1 : 0;
+      } catch (e) {
+        out?.abandon();
+        throw e;
       } finally {
         progress?.end();
       }
-      exitCode = treeExitCode(result, failOn);
-      for (const p of result.pairs) {
-        if (isComparedPair(p) || p.status !== "error") continue;
-        const e = p.error;
-        const where = e.offset !== undefined ? ` at offset ${e.offset} (0x${e.offset.toString(16)})` : "";
-        process.stderr.write(`elfdelta: ${e.file ?? p.name}: ${e.message}${where}\n`);
-      }
+      if (out) return exitCode;
     }
   } catch (e) {
     if (e instanceof DiffUsageError) throw new UsageError(e.message);
     throw e;
   }
 
-  const style = chooseStyle(
-    opts.color ?? "auto",
-    process.env,
-    !!process.stdout.isTTY,
-    opts.output !== undefined,
-  );
-  const view = { style, quiet: !!opts.quiet, failOnWarning: failOn === "warning" };
   const tree = "pairs" in result;
   let output: string;
   switch (format) {
@@ -143,4 +176,65 @@ export async function diffCommand(
     process.stdout.write(output);
   }
   return exitCode;
+}
+
+/**
+ * Where a report written in pieces goes: stdout, or `--output` through a temporary file beside it, renamed
+ * into place once the report is whole (a tree that fails half way leaves no half report there).
+ */
+class Output {
+  readonly #path: string | undefined;
+  readonly #temp: string | undefined;
+  #fd: number | undefined;
+
+  constructor(path: string | undefined) {
+    this.#path = path;
+    if (path === undefined) return;
+    this.#temp = `${path}.${process.pid}.tmp`;
+    try {
+      this.#fd = openSync(this.#temp, "w");
+    } catch (e) {
+      throw new OutputError(
+        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        path,
+      );
+    }
+  }
+
+  write(text: string): void {
+    if (this.#fd === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    try {
+      writeSync(this.#fd, text);
+    } catch (e) {
+      this.abandon();
+      throw new OutputError(
+        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        this.#path!,
+      );
+    }
+  }
+
+  done(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+    try {
+      renameSync(this.#temp!, this.#path!);
+    } catch (e) {
+      rmSync(this.#temp!, { force: true });
+      throw new OutputError(
+        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        this.#path!,
+      );
+    }
+  }
+
+  abandon(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    if (this.#temp !== undefined) rmSync(this.#temp, { force: true });
+  }
 }

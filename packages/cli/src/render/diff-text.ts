@@ -204,6 +204,17 @@ function plural(n: number, word: string): string {
 }
 
 /** Whether a compared pair is worth its full report in a tree listing (anything changed or found). */
+/**
+ * What the tree renderers (text, Markdown, SARIF) need of an entry: all of it when something changed, else
+ * the entry without its lists of functions, data and types, all unchanged, of which they only ever say that
+ * nothing changed (Markdown's table counts the changed functions: none). Lets the command line keep the
+ * entries of a tree of tens of thousands of objects until the summary heading the text is known.
+ */
+export function forTreeRendering(p: TreePair): TreePair {
+  if (!isComparedPair(p) || interesting(p)) return p;
+  return { ...p, functions: [], data: [], types: [] };
+}
+
 function interesting(p: ComparedPair): boolean {
   return (
     p.verdict !== "safe" ||
