@@ -147,6 +147,21 @@ describe("type layouts", () => {
     expect(changes(o, p, "outer").kinds).toContain("member-type-changed");
   });
 
+  it("see a nested aggregate change that leaves the outer members equal place by place", () => {
+    // Same sizes and offsets outside: only the inner struct's member names differ, two levels down.
+    const inner = (name: string) => struct("inner", 4, [m(name, "int", 0, 4)]);
+    const mid = struct("mid", 4, [m("in", "i", 0, 4)]);
+    const outer = struct("outer", 8, [m("m", "mid", 0, 4), m("z", "int", 4, 4)]);
+    const o = info({ ...base, i: inner("a"), mid, s: outer });
+    const p = info({ ...base, i: inner("b"), mid, s: outer });
+    expect(changes(o, p, "inner").kinds).toEqual(["member-removed", "member-added"]);
+    expect(changes(o, p, "mid").kinds).toEqual(["member-type-changed"]);
+    expect(changes(o, p, "outer").kinds).toEqual(["member-type-changed"]);
+    // And nothing where nothing changed.
+    const same = info({ ...base, i: inner("a"), mid, s: outer });
+    expect(changes(o, same, "outer").status).toBe("unchanged");
+  });
+
   it("name untagged types by their typedef, and compare enums by constant", () => {
     const o = info({
       ...base,
