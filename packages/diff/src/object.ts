@@ -209,8 +209,14 @@ const NO_ENTITIES: readonly Entity[] = Object.freeze([]);
 /** `Entity` bit: its plain name is compiler-made (see `ParsedName.compilerMade`). */
 const PLAIN_COMPILER_MADE = 1 << 13;
 
-/** How many sections' relocations an `ObjectView` keeps (see `#ring`). */
-const RECENT_SECTIONS = 512;
+/**
+ * How many sections' relocations an `ObjectView` keeps (see `#ring`): sections of several entities (shared
+ * data, a whole `.text`), which the comparison comes back to, and the others (a function's own section).
+ */
+const RECENT_SHARED_SECTIONS = 512;
+const RECENT_OWN_SECTIONS = 64;
+/** Relocations in a table kept with the shared sections' whatever its section holds. */
+const BIG_TABLE = 1024;
 
 interface RecentRelocs {
   readonly section: number;
@@ -246,10 +252,15 @@ export class ObjectView {
   /**
    * The merged relocations (and resolved targets) of the sections worked on last. Bounded:
    * kept for every section, they took more memory than the file, while the diff works through the object
-   * section by section and returns to a section soon or never.
+   * section by section and returns to a section soon or never. Two regions, each first in, first out: the
+   * first `#sharedSlots` for sections of several entities, which the comparison comes back to (and big
+   * tables), the rest for sections of one entity or none, which it seldom does. Kept 512 deep, those lived long enough for V8 to
+   * move each to its old generation (~38 MB at 100,000 functions); and they no longer push out the shared ones.
    */
   #ring: (RecentRelocs | undefined)[];
-  #ringNext = 0;
+  #sharedSlots: number;
+  #sharedNext = 0;
+  #ownNext = 0;
   /** Section index → its slot in `#ring`, or -1. */
   #slotOf: Int32Array;
   #last: RecentRelocs | undefined;
@@ -284,7 +295,9 @@ export class ObjectView {
     const sectionCount = headers.count;
     this.#slotOf = new Int32Array(sectionCount).fill(-1);
     // No bigger than the object: most objects of a build tree have a few dozen sections.
-    this.#ring = new Array(Math.max(1, Math.min(RECENT_SECTIONS, sectionCount))).fill(undefined);
+    this.#sharedSlots = Math.max(1, Math.min(RECENT_SHARED_SECTIONS, sectionCount));
+    const ownSlots = Math.max(1, Math.min(RECENT_OWN_SECTIONS, sectionCount));
+    this.#ring = new Array(this.#sharedSlots + ownSlots).fill(undefined);
     this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
     const entities: Entity[] = [];
     const bySymbol: (Entity | undefined)[] = new Array(this.#symbolCount).fill(undefined);
@@ -593,13 +606,20 @@ export class ObjectView {
     if (hit === undefined) {
       hit = { section, relocs: this.#mergeRelocs(section), targets: undefined };
       // First in, first out: no bookkeeping on a hit, none of a Map's garbage on an eviction.
-      const at = this.#ringNext;
+      let at: number;
+      // A big table goes with the shared ones too: decoding it again would cost more than keeping it.
+      if (this.#anchorsIn(section) > 1 || hit.relocs.count > BIG_TABLE) {
+        at = this.#sharedNext;
+        this.#sharedNext = (at + 1) % this.#sharedSlots;
+      } else {
+        at = this.#sharedSlots + this.#ownNext;
+        this.#ownNext = (this.#ownNext + 1) % (this.#ring.length - this.#sharedSlots);
+      }
       const old = this.#ring[at];
       if (old !== undefined && old.section >= 0 && old.section < this.#slotOf.length)
         this.#slotOf[old.section] = -1;
       this.#ring[at] = hit;
       if (section >= 0 && section < this.#slotOf.length) this.#slotOf[section] = at;
-      this.#ringNext = (at + 1) % this.#ring.length;
     }
     this.#last = hit;
     return hit;
