@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { diffTrees, isComparedPair, type TreeReport } from "@elfdelta/diff";
 import { describe, expect, it } from "vitest";
@@ -77,6 +87,19 @@ describe("a tree's report written entry by entry", () => {
     const stdout = runCli(["diff", "--format", "json", orig, patched]);
     expect(readFileSync(file, "utf8")).toBe(stdout.stdout);
     expect(readdirSync(dir)).toEqual(["tree.json"]);
+    // Not a regular file: written to as it is, never renamed over (that replaced /dev/null itself as root).
+    const devNull = runCli(["diff", "--format", "json", "-o", "/dev/null", orig, patched]);
+    expect(devNull.status).toBe(1);
+    expect(lstatSync("/dev/null").isCharacterDevice()).toBe(true);
+    // Through a symbolic link: the file it names gets the report, the link stays.
+    const real = join(dir, "real.json");
+    writeFileSync(real, "old\n");
+    symlinkSync(real, join(dir, "link.json"));
+    expect(runCli(["diff", "--format", "json", "-o", join(dir, "link.json"), orig, patched]).status).toBe(1);
+    expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe(stdout.stdout);
+    rmSync(real);
+    rmSync(join(dir, "link.json"));
     // A tree that cannot be diffed leaves nothing behind.
     const bad = runCli(["diff", "--format", "json", "-o", join(dir, "bad.json"), orig, join(dir, "nope")]);
     expect(bad.status).toBe(2);

@@ -1,4 +1,13 @@
-import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import {
   type DiffOptions,
   DiffUsageError,
@@ -8,7 +17,6 @@ import {
   loadPolicy,
   type Report,
   streamTree,
-  type TreeHead,
   type TreePair,
   type TreeReport,
 } from "@elfdelta/diff";
@@ -45,12 +53,6 @@ export function exitCodeOf(r: Report, failOn: FailOn = "error"): number {
   if (r.verdict === "unsupported") return 1;
   if (failOn === "warning" && r.findings.some((f) => f.severity === "warning" && !f.waived)) return 1;
   return 0;
-}
-
-/** Exit code of a tree: 2 when a pair could not be compared, else 1 when any pair fails the gate, else 0. */
-export function treeExitCode(t: TreeReport, failOn: FailOn = "error"): number {
-  if (t.summary.errors > 0) return 2;
-  return t.pairs.some((p) => isComparedPair(p) && exitCodeOf(p, failOn) === 1) ? 1 : 0;
 }
 
 /**
@@ -101,7 +103,6 @@ export async function diffCommand(
       const json = out ? new TreeJsonWriter((text) => out.write(text)) : undefined;
       const kept: TreePair[] = [];
       let failing = false;
-      let head: TreeHead | undefined;
       try {
         const tree = await streamTree(
           original,
@@ -112,10 +113,7 @@ export async function diffCommand(
             ...(progress ? { onProgress: (p) => progress.update(p.done, p.total, p.name) } : {}),
           },
           {
-            start: (h) => {
-              head = h;
-              json?.start(h);
-            },
+            start: (head) => json?.start(head),
             pair: (p) => {
               if (isComparedPair(p)) {
                 if (exitCodeOf(p, failOn) === 1) failing = true;
@@ -132,8 +130,10 @@ export async function diffCommand(
         );
         json?.end(tree.summary);
         out?.done();
-        result = { ...(head ?? tree), pairs: kept, summary: tree.summary };
-        exitCode = tree.summary.errors > 0 ? 2 : failing ? 1 : 0;
+        const { summary, ...head } = tree;
+        result = { ...head, pairs: kept, summary };
+        // 2 when a pair could not be compared, else 1 when any pair fails the gate.
+        exitCode = summary.errors > 0 ? 2 : failing ? 1 : 0;
       } catch (e) {
         out?.abandon();
         throw e;
@@ -169,8 +169,7 @@ export async function diffCommand(
     try {
       writeFileSync(opts.output, output);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new OutputError(`cannot write the report: ${code ?? String(e)}`, opts.output);
+      throw cannotWrite(e, opts.output);
     }
   } else {
     process.stdout.write(output);
@@ -178,26 +177,41 @@ export async function diffCommand(
   return exitCode;
 }
 
+function cannotWrite(e: unknown, path: string): OutputError {
+  return new OutputError(`cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, path);
+}
+
 /**
- * Where a report written in pieces goes: stdout, or `--output` through a temporary file beside it, renamed
- * into place once the report is whole (a tree that fails half way leaves no half report there).
+ * Where a report written in pieces goes: stdout, or `--output`. A regular file (or a new one) is written
+ * through a temporary file beside it, renamed into place once the report is whole, so that a tree that fails
+ * half way leaves no half report there; anything else (`/dev/stdout`, a pipe) is written to directly, since
+ * renaming over it would replace the device or the pipe itself.
  */
 class Output {
   readonly #path: string | undefined;
+  /** `#path`, or the file its symbolic links lead to. */
+  readonly #target: string | undefined;
   readonly #temp: string | undefined;
   #fd: number | undefined;
 
   constructor(path: string | undefined) {
     this.#path = path;
     if (path === undefined) return;
-    this.#temp = `${path}.${process.pid}.tmp`;
+    // Through a symbolic link, the file it names is the one replaced.
+    let target = path;
+    let regular = true;
     try {
-      this.#fd = openSync(this.#temp, "w");
+      target = realpathSync(path);
+      regular = statSync(target).isFile();
+    } catch {
+      // Not there yet: made through the temporary file.
+    }
+    this.#target = target;
+    if (regular) this.#temp = `${target}.${process.pid}.tmp`;
+    try {
+      this.#fd = openSync(this.#temp ?? target, "w");
     } catch (e) {
-      throw new OutputError(
-        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        path,
-      );
+      throw cannotWrite(e, path);
     }
   }
 
@@ -210,10 +224,7 @@ class Output {
       writeSync(this.#fd, text);
     } catch (e) {
       this.abandon();
-      throw new OutputError(
-        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        this.#path!,
-      );
+      throw cannotWrite(e, this.#path!);
     }
   }
 
@@ -221,14 +232,12 @@ class Output {
     if (this.#fd === undefined) return;
     closeSync(this.#fd);
     this.#fd = undefined;
+    if (this.#temp === undefined) return;
     try {
-      renameSync(this.#temp!, this.#path!);
+      renameSync(this.#temp, this.#target!);
     } catch (e) {
-      rmSync(this.#temp!, { force: true });
-      throw new OutputError(
-        `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        this.#path!,
-      );
+      rmSync(this.#temp, { force: true });
+      throw cannotWrite(e, this.#path!);
     }
   }
 
