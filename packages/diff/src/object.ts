@@ -254,8 +254,9 @@ export class ObjectView {
    * kept for every section, they took more memory than the file, while the diff works through the object
    * section by section and returns to a section soon or never. Two regions, each first in, first out: the
    * first `#sharedSlots` for sections of several entities, which the comparison comes back to (and big
-   * tables), the rest for sections of one entity or none, which it seldom does. Kept 512 deep, those lived long enough for V8 to
-   * move each to its old generation (~38 MB at 100,000 functions); and they no longer push out the shared ones.
+   * tables), the rest for sections of one entity or none, which it seldom does. Kept 512 deep, those lived
+   * long enough for V8 to move each to its old generation (~38 MB at 100,000 functions), and pushed the
+   * shared ones out.
    */
   #ring: (RecentRelocs | undefined)[];
   #sharedSlots: number;

@@ -379,13 +379,7 @@ function entryOf(p: PlannedPair, r: PairOutcome | undefined): TreePair {
   return { name: p.name, ...r };
 }
 
-/** The summary of a tree's entries. */
-export function summarise(pairs: readonly TreePair[]): TreeSummary {
-  const s = emptySummary();
-  for (const p of pairs) count(s, p);
-  return s;
-}
-
+/** A tree's summary before any entry (`count` adds them). */
 function emptySummary(): TreeSummary {
   return {
     pairs: 0,

@@ -203,7 +203,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** Whether a compared pair is worth its full report in a tree listing (anything changed or found). */
 /**
  * What the tree renderers (text, Markdown, SARIF) need of an entry: all of it when something changed, else
  * the entry without its lists of functions, data and types, all unchanged, of which they only ever say that
@@ -215,6 +214,7 @@ export function forTreeRendering(p: TreePair): TreePair {
   return { ...p, functions: [], data: [], types: [] };
 }
 
+/** Whether a compared pair is worth its full report in a tree listing (anything changed or found). */
 function interesting(p: ComparedPair): boolean {
   return (
     p.verdict !== "safe" ||
