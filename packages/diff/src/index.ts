@@ -10,7 +10,7 @@ import type { Report } from "./report.js";
 export type { Analysis } from "./analysis.js";
 export { analyse } from "./analysis.js";
 export { type ParsedName, parseName } from "./correlate/names.js";
-export type { Correlation, PairingMethod } from "./correlate/symbols.js";
+export { type Correlation, type PairingMethod, pairingMethod } from "./correlate/symbols.js";
 export { ObjectView } from "./object.js";
 export {
   type ApplyPolicyOptions,

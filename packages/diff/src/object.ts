@@ -96,8 +96,6 @@ export class Entity {
     const n = this.#name;
     return typeof n === "string" ? n : n.raw;
   }
-  /** The entity this one is an alias of (same kind, section, start and size), when it is not the primary. */
-  aliasOf: number | undefined = undefined;
 
   static bits(o: {
     kind: EntityKind;
@@ -238,8 +236,10 @@ export class ObjectView {
   readonly entities: readonly Entity[];
   readonly functions: readonly Entity[];
   readonly data: readonly Entity[];
-  /** Symbol index → entity (descriptor symbols of ELFv1 map to their function); undefined for the others. */
-  readonly entityBySymbol: readonly (Entity | undefined)[];
+  /** Symbol index → entity index + 1, 0 for none (see `entityOfSymbol`). */
+  readonly #entityOfSymbol: Int32Array;
+  /** Entity index → the index + 1 of the primary it is an alias of (see `primary`), 0 for a primary. */
+  #aliasOf: Int32Array;
 
   /**
    * Where entities are, for "what is at section S offset X": every primary entity sorted by section then
@@ -247,7 +247,8 @@ export class ObjectView {
    */
   #anchorStart = new Float64Array(0);
   #anchorEnd = new Float64Array(0);
-  #anchorEntity: Entity[] = [];
+  /** Entity indices. */
+  #anchorEntity = new Int32Array(0);
   #firstAnchor = new Int32Array(1);
   /**
    * The merged relocations (and resolved targets) of the sections worked on last. Bounded:
@@ -275,14 +276,16 @@ export class ObjectView {
   /** By entity index. */
   #refs: (Entity[] | undefined)[] | undefined;
   #users: (Entity[] | undefined)[] | undefined;
-  #sectionKeys: (string | undefined)[];
+  /** By section index, for the sections asked for (a fraction: those relocations point into). */
+  #sectionKeys = new Map<number, string>();
   #fileBuffer: Buffer | undefined;
   /** `.symtab` read in place; no object per symbol (see `SymbolView`). */
   #sv: SymbolView | undefined;
   #symbolCount: number;
   /** Per symbol, what relocation resolution asks of it again and again (SYM_* bits). */
   #symBits: Uint8Array;
-  #externalNames: (string | undefined)[] | undefined;
+  /** By symbol index, for the few symbols asked for. */
+  #externalNames: Map<number, string> | undefined;
 
   constructor(elf: ElfFile, options: ViewOptions = {}) {
     this.elf = elf;
@@ -299,9 +302,8 @@ export class ObjectView {
     this.#sharedSlots = Math.max(1, Math.min(RECENT_SHARED_SECTIONS, sectionCount));
     const ownSlots = Math.max(1, Math.min(RECENT_OWN_SECTIONS, sectionCount));
     this.#ring = new Array(this.#sharedSlots + ownSlots).fill(undefined);
-    this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
     const entities: Entity[] = [];
-    const bySymbol: (Entity | undefined)[] = new Array(this.#symbolCount).fill(undefined);
+    const bySymbol = new Int32Array(this.#symbolCount);
     const opd = elf.machine === EM_PPC64 ? elf.sectionIndex(".opd") : -1;
     const hooks = options.unlisted !== undefined || options.neverCorrelated !== undefined;
     for (let si = 1; si < this.#symbolCount; si++) {
@@ -345,10 +347,11 @@ export class ObjectView {
       });
       const e = new Entity(entities.length, si, name, section, start, sv!.size(si), bits);
       entities.push(e);
-      bySymbol[si] = e;
+      bySymbol[si] = entities.length;
     }
     this.entities = entities;
-    this.entityBySymbol = bySymbol;
+    this.#entityOfSymbol = bySymbol;
+    this.#aliasOf = new Int32Array(entities.length);
     this.#buildAnchors(entities);
     this.functions = entities.filter((e) => e.kind === "function");
     this.data = entities.filter((e) => e.kind === "data");
@@ -398,6 +401,7 @@ export class ObjectView {
     const starts = new Float64Array(placedCount);
     const ends = new Float64Array(placedCount);
     const list: Entity[] = [];
+    const listIndex = new Int32Array(placedCount);
     const first = new Int32Array(sectionCount + 1);
     for (let i = 0; i < placedCount; i++) {
       const e = entities[order[i]!]!;
@@ -409,7 +413,7 @@ export class ObjectView {
         prev.kind === e.kind &&
         prev.size === e.size
       ) {
-        e.aliasOf = prev.index;
+        this.#aliasOf[e.index] = prev.index + 1;
         continue;
       }
       let end = e.start + e.size;
@@ -428,13 +432,14 @@ export class ObjectView {
       }
       starts[list.length] = e.start;
       ends[list.length] = end;
+      listIndex[list.length] = e.index;
       list.push(e);
       if (e.section < sectionCount) first[e.section + 1]!++;
     }
     for (let k = 1; k <= sectionCount; k++) first[k]! += first[k - 1]!;
     this.#anchorStart = starts.subarray(0, list.length);
     this.#anchorEnd = ends.subarray(0, list.length);
-    this.#anchorEntity = list;
+    this.#anchorEntity = listIndex.subarray(0, list.length);
     this.#firstAnchor = first;
   }
 
@@ -521,14 +526,13 @@ export class ObjectView {
    * the others. Kept once asked: relocations name the same few external functions again and again.
    */
   externalName(index: number): string | undefined {
-    if (index <= 0 || index >= this.#symbolCount || this.entityBySymbol[index] !== undefined)
-      return undefined;
+    if (index <= 0 || index >= this.#symbolCount || this.#entityOfSymbol[index] !== 0) return undefined;
     if ((this.#symBits[index]! & SYM_UNDEF) === 0) return undefined;
-    this.#externalNames ??= new Array<string | undefined>(this.#symbolCount).fill(undefined);
-    let name = this.#externalNames[index];
+    this.#externalNames ??= new Map();
+    let name = this.#externalNames.get(index);
     if (name === undefined) {
       name = this.#sv!.name(index);
-      this.#externalNames[index] = name;
+      this.#externalNames.set(index, name);
     }
     return name;
   }
@@ -539,7 +543,7 @@ export class ObjectView {
     if (k < 0) return undefined;
     const start = this.#anchorStart[k]!;
     const end = this.#anchorEnd[k]!;
-    if (offset < end || (start === end && offset === start)) return this.#anchorEntity[k];
+    if (offset < end || (start === end && offset === start)) return this.entities[this.#anchorEntity[k]!];
     return undefined;
   }
 
@@ -740,7 +744,7 @@ export class ObjectView {
     const si = r.symbols[i]!;
     const bits = this.#symBits[si] ?? 0;
     if ((bits & SYM_DEFINED) === 0) return undefined;
-    if ((bits & SYM_SECTION) === 0 && this.entityBySymbol[si] !== undefined) return undefined;
+    if ((bits & SYM_SECTION) === 0 && this.#entityOfSymbol[si] !== 0) return undefined;
     if ((bits & SYM_LABEL) === 0) return undefined;
     const x = this.#sv!.valueNumber(si) + Number(r.addends[i]!);
     return { section: this.#sv!.shndx(si), x, at: x + this.#bias(r, i) };
@@ -786,8 +790,8 @@ export class ObjectView {
    */
   entityTarget(r: SectionRelocs, i: number): Entity | undefined {
     const symIndex = r.symbols[i]!;
-    const direct = this.entityBySymbol[symIndex];
-    if (direct) return direct;
+    const direct = this.#entityOfSymbol[symIndex] ?? 0;
+    if (direct !== 0) return this.entities[direct - 1];
     const bits = this.#symBits[symIndex] ?? 0;
     if (symIndex === 0 || (bits & SYM_DEFINED) === 0 || (bits & SYM_LABEL) === 0) return undefined;
     const shndx = this.#sv!.shndx(symIndex);
@@ -824,7 +828,7 @@ export class ObjectView {
     const addend = r.addends[i]!;
     if (symIndex === 0 || symIndex >= this.#symbolCount) return { kind: "none" };
     const sv = this.#sv!;
-    const e = this.entityBySymbol[symIndex];
+    const e = this.entityOfSymbol(symIndex);
     if (e) return { kind: "entity", entity: e, offset: addend };
     const bits = this.#symBits[symIndex]!;
     if (bits & SYM_UNDEF) return { kind: "external", name: this.externalName(symIndex)!, addend };
@@ -927,7 +931,7 @@ export class ObjectView {
         const si = r.symbols[i]!;
         const bits = this.#symBits[si] ?? 0;
         if ((bits & SYM_DEFINED) === 0 || (bits & SYM_LABEL) === 0) continue;
-        if ((bits & SYM_SECTION) === 0 && this.entityBySymbol[si] !== undefined) continue;
+        if ((bits & SYM_SECTION) === 0 && this.#entityOfSymbol[si] !== 0) continue;
         const shndx = sv.shndx(si);
         if (shndx >= sectionCount) continue;
         if (n === secs.length) {
@@ -986,7 +990,7 @@ export class ObjectView {
     for (const d of wanted) if (d.section >= 0) sections.add(d.section);
     const maybe = new Uint8Array(this.#symbolCount);
     for (let si = 0; si < this.#symbolCount; si++) {
-      const e = this.entityBySymbol[si];
+      const e = this.entityOfSymbol(si);
       const bits = this.#symBits[si]!;
       if (e !== undefined) {
         if (wanted.has(this.primary(e))) maybe[si] = 1;
@@ -998,7 +1002,7 @@ export class ObjectView {
     const entities = this.entities;
     for (let k = 0; k < entities.length; k++) {
       const e = entities[k]!;
-      if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
+      if (this.#aliasOf[e.index] !== 0 || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const to = lowerBound(r.offsets, e.start + e.size);
       for (let i = lowerBound(r.offsets, e.start); i < to; i++) {
@@ -1024,7 +1028,7 @@ export class ObjectView {
     const entities = this.entities;
     for (let k = 0; k < entities.length; k++) {
       const e = entities[k]!;
-      if (e.aliasOf !== undefined || e.section < 0 || e.nobits) continue;
+      if (this.#aliasOf[e.index] !== 0 || e.section < 0 || e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const from = lowerBound(r.offsets, e.start);
       const to = lowerBound(r.offsets, e.start + e.size);
@@ -1054,7 +1058,19 @@ export class ObjectView {
   }
 
   primary(e: Entity): Entity {
-    return e.aliasOf === undefined ? e : this.entities[e.aliasOf]!;
+    const a = this.#aliasOf[e.index]!;
+    return a === 0 ? e : this.entities[a - 1]!;
+  }
+
+  /** True when `e` is an alias of another entity (same kind, section, start and size), not the primary. */
+  isAlias(e: Entity): boolean {
+    return this.#aliasOf[e.index] !== 0;
+  }
+
+  /** The entity of symbol `index` (descriptor symbols of ELFv1 map to their function), if it has one. */
+  entityOfSymbol(index: number): Entity | undefined {
+    const k = this.#entityOfSymbol[index] ?? 0;
+    return k === 0 ? undefined : this.entities[k - 1];
   }
 
   /**
@@ -1062,7 +1078,7 @@ export class ObjectView {
    * suffixes dropped (`.text.foo.isra.0` → `.text.foo.isra`), COMDAT group signature appended.
    */
   sectionKey(index: number): string {
-    let k = this.#sectionKeys[index];
+    let k = this.#sectionKeys.get(index);
     if (k === undefined) {
       const h = this.elf.headers;
       k = h.has(index) ? normalizeSectionName(h.name(index)) : `#${index}`;
@@ -1074,7 +1090,7 @@ export class ObjectView {
           }
         }
       }
-      if (index >= 0 && index < this.#sectionKeys.length) this.#sectionKeys[index] = k;
+      if (h.has(index)) this.#sectionKeys.set(index, k);
     }
     return k;
   }

@@ -343,14 +343,20 @@ export class RelocationScratch {
   readonly #bySize: (ScratchViews | undefined)[] = [];
   #big = new ArrayBuffer(0);
 
-  /** Points the arrays at `count` entries of storage. */
+  /** Points the arrays at `count` entries of storage (what the last call lent is no longer valid). */
   reserve(count: number): void {
     let v: ScratchViews;
     if (count < POOLED_SIZES) {
       v = this.#bySize[count] ??= views(new ArrayBuffer(count * 24), count);
+    } else if (count * 24 > BIG_KEPT_BYTES) {
+      // Lent, not kept: a scratch lives as long as its object's view, and one pointer table of 400,000
+      // entries kept 9 MB per view for the rest of the diff. Such tables are few; each gets its own buffer.
+      v = views(new ArrayBuffer(count * 24), count);
     } else {
       if (this.#big.byteLength < count * 24)
-        this.#big = new ArrayBuffer(Math.max(count, (2 * this.#big.byteLength) / 24) * 24);
+        this.#big = new ArrayBuffer(
+          Math.min(BIG_KEPT_BYTES / 24, Math.max(count, (2 * this.#big.byteLength) / 24)) * 24,
+        );
       v = views(this.#big, count);
     }
     this.offsets = v.offsets;
@@ -383,6 +389,8 @@ function views(buffer: ArrayBuffer, count: number): ScratchViews {
 
 /** Table sizes `RelocationScratch` keeps a buffer of its own for. */
 const POOLED_SIZES = 64;
+/** The most storage a scratch keeps between tables (a multiple of 24: whole entries). */
+const BIG_KEPT_BYTES = 24 * 43_690;
 
 /** How errors name a relocation section (its name is read only then). */
 function tableName(sections: SectionHeaders, relIndex: number): string {

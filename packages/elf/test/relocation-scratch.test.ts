@@ -52,3 +52,26 @@ describe("relocationsInto", () => {
     expect(() => bad.relocations(index)).toThrow(/not a symbol table/);
   });
 });
+
+describe("RelocationScratch storage", () => {
+  it("reuses one buffer for tables up to its cap and lends bigger ones a buffer it does not keep", () => {
+    const scratch = new RelocationScratch();
+    scratch.reserve(2000);
+    const mid = scratch.offsets.buffer;
+    scratch.reserve(1000);
+    expect(scratch.offsets.buffer).toBe(mid);
+    scratch.reserve(1500);
+    expect(scratch.offsets.buffer).toBe(mid);
+    // 400,000 entries (9.6 MB): a new buffer each time, so none outlives the table it was lent for.
+    scratch.reserve(400_000);
+    const first = scratch.offsets.buffer;
+    expect(scratch.offsets.length).toBe(400_000);
+    expect(first).not.toBe(mid);
+    scratch.reserve(400_000);
+    expect(scratch.offsets.buffer).not.toBe(first);
+    // The kept buffer is the one from before, not grown to the big table.
+    scratch.reserve(1500);
+    expect(scratch.offsets.buffer).toBe(mid);
+    expect(scratch.offsets.buffer.byteLength).toBeLessThanOrEqual(1 << 20);
+  });
+});

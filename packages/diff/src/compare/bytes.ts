@@ -115,8 +115,6 @@ function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
   const j0 = lowerBound(rp.offsets, p.start);
   const j1 = lowerBound(rp.offsets, p.start + p.size);
   if (i1 - i0 !== j1 - j0) return false;
-  const oEntities = ov.entityBySymbol;
-  const pEntities = pv.entityBySymbol;
   for (let k = 0; k < i1 - i0; k++) {
     const i = i0 + k;
     const j = j0 + k;
@@ -124,8 +122,8 @@ function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
     // Symbols that are entities or external on both sides compare without resolving anything.
     const so = ro.symbols[i]!;
     const sp = rp.symbols[j]!;
-    const eo = oEntities[so];
-    const ep = pEntities[sp];
+    const eo = ov.entityOfSymbol(so);
+    const ep = pv.entityOfSymbol(sp);
     if (eo && ep) {
       if (ro.addends[i] !== rp.addends[j] || !keys.paired(eo, ep)) return false;
       continue;

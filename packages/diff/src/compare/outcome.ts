@@ -1,5 +1,5 @@
 import { symbolBindNames, symbolTypeNames } from "@elfdelta/elf";
-import type { PairingMethod } from "../correlate/symbols.js";
+import { type PairingMethod, pairingMethod } from "../correlate/symbols.js";
 import type { Entity, EntityKind } from "../object.js";
 import type { IgnoredDifference, ReasonDetail, Status } from "../report.js";
 import type { Keys } from "./keys.js";
@@ -76,7 +76,7 @@ export function outcomes(
       original: o,
       patched: p,
       details: details.length > 0 ? details : NO_DETAILS,
-      pairing: keys.corr.method[o.index],
+      pairing: pairingMethod(keys.corr, o.index),
       ignored: !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
     });
   }

@@ -80,7 +80,7 @@ export class TypeUsage {
     // (no need to index every relocation when no global is involved, the usual case).
     const involved = new Map<Entity, readonly number[]>();
     for (const d of this.#view.data) {
-      if (d.aliasOf !== undefined) continue; // references name the primary of a group of aliases
+      if (this.#view.isAlias(d)) continue; // references name the primary of a group of aliases
       const type = this.#debug.variableBySymbol.get(d.rawName)?.type;
       const ks = type === undefined ? undefined : reachers.get(type);
       if (ks) involved.set(d, ks);

@@ -22,6 +22,26 @@ import {
  */
 export type PairingMethod = "name" | "normalized-name" | "static-local-users" | "ordinal";
 
+/** The methods by their code in `Correlation.method` (0: not paired). */
+const PAIRING_METHODS: readonly (PairingMethod | undefined)[] = [
+  undefined,
+  "name",
+  "normalized-name",
+  "static-local-users",
+  "ordinal",
+];
+const METHOD_CODE: Readonly<Record<PairingMethod, number>> = {
+  name: 1,
+  "normalized-name": 2,
+  "static-local-users": 3,
+  ordinal: 4,
+};
+
+/** How original entity `index` was paired (undefined: it was not). */
+export function pairingMethod(corr: Correlation, index: number): PairingMethod | undefined {
+  return PAIRING_METHODS[corr.method[index] ?? 0];
+}
+
 /** A correlation is data: which entity of one side corresponds to which of the other, and how. */
 export interface Correlation {
   readonly original: ObjectView;
@@ -30,8 +50,8 @@ export interface Correlation {
   readonly forward: Int32Array;
   /** Patched entity index → original entity index, or -1. */
   readonly backward: Int32Array;
-  /** Original entity index → how it was paired. */
-  readonly method: readonly (PairingMethod | undefined)[];
+  /** Original entity index → how it was paired, as a code (a byte an entity; see `pairingMethod`). */
+  readonly method: Uint8Array;
   /** Per side: entity index → the function it is a `.cold`/`.part` piece of, or -1. */
   readonly parentOriginal: Int32Array;
   readonly parentPatched: Int32Array;
@@ -69,14 +89,14 @@ export function correlate(
 ): Correlation {
   const forward = new Int32Array(original.entities.length).fill(-1);
   const backward = new Int32Array(patched.entities.length).fill(-1);
-  const method: (PairingMethod | undefined)[] = new Array(original.entities.length).fill(undefined);
+  const method = new Uint8Array(original.entities.length);
   const staticsOriginal = new Map<number, StaticLocal>();
   const staticsPatched = new Map<number, StaticLocal>();
 
   const pair = (o: Entity, p: Entity, how: PairingMethod): void => {
     forward[o.index] = p.index;
     backward[p.index] = o.index;
-    method[o.index] = how;
+    method[o.index] = METHOD_CODE[how];
   };
 
   // Only the original side is indexed (by the normalised name): each patched entity looks its key up as it
@@ -112,7 +132,7 @@ export function correlate(
     if (p.symbolIndex < patched.entities[current]!.symbolIndex) {
       backward[current] = -1;
       pair(o, p, "ordinal");
-    } else method[first] = "ordinal";
+    } else method[first] = METHOD_CODE.ordinal;
   });
   for (const b of buckets) pairInOrder(b, pair);
 

@@ -136,7 +136,7 @@ export const siblingCallRules: Rule = {
         if (w >>> 26 !== 18 || (w & 3) !== 0) continue; // b, not bl / ba
         const sym = pv.symbol(rel.symbols[i]!);
         if (!sym || (sym.bind !== 1 && sym.bind !== 2)) continue; // STB_GLOBAL, STB_WEAK
-        const target = pv.entityBySymbol[sym.index];
+        const target = pv.entityOfSymbol(sym.index);
         if (sym.name === p.rawName || (target && pv.primary(target) === pv.primary(p))) continue;
         const name = reportName(r);
         ctx.emit("ppc64-sibling-call", {
