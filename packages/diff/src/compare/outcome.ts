@@ -5,16 +5,50 @@ import type { IgnoredDifference, ReasonDetail, Status } from "../report.js";
 import type { Keys } from "./keys.js";
 
 /** What the comparison decided for one symbol (a function or a data object) of either build. */
-export interface Outcome {
-  readonly kind: EntityKind;
+export class Outcome {
   status: Status;
-  readonly original?: Entity;
-  readonly patched?: Entity;
   /** Shared and frozen while empty (most outcomes): add to it through `addDetail`. */
   details: readonly ReasonDetail[];
-  readonly pairing?: PairingMethod;
+  readonly original: Entity | undefined;
+  readonly patched: Entity | undefined;
+  /**
+   * How the pair was paired and the differences a profile discounted, in one field: an object of every
+   * entity of the pair's kind (hundreds of thousands) otherwise carries two fields nearly always empty.
+   */
+  readonly #extra: PairingMethod | Discounted | undefined;
+
+  constructor(
+    status: Status,
+    original: Entity | undefined,
+    patched: Entity | undefined,
+    details: readonly ReasonDetail[],
+    pairing?: PairingMethod,
+    ignored?: IgnoredDifference[],
+  ) {
+    this.status = status;
+    this.details = details;
+    this.original = original;
+    this.patched = patched;
+    this.#extra = ignored === undefined ? pairing : { pairing, ignored };
+  }
+
+  get kind(): EntityKind {
+    return (this.original ?? this.patched)!.kind;
+  }
+  get pairing(): PairingMethod | undefined {
+    const x = this.#extra;
+    return typeof x === "object" ? x.pairing : x;
+  }
   /** Differences a profile discounted (the pair stays unchanged): what they were and why. */
-  readonly ignored?: IgnoredDifference[];
+  get ignored(): IgnoredDifference[] | undefined {
+    const x = this.#extra;
+    return typeof x === "object" ? x.ignored : undefined;
+  }
+}
+
+interface Discounted {
+  readonly pairing: PairingMethod | undefined;
+  readonly ignored: IgnoredDifference[];
 }
 
 /** The details of every outcome without any (hundreds of thousands of unchanged functions share it). */
@@ -64,27 +98,27 @@ export function outcomes(
     const o = originals[i]!;
     const p = keys.counterpart("original", o);
     if (!p) {
-      out.push({ kind, status: "removed", original: o, details: NO_DETAILS });
+      out.push(new Outcome("removed", o, undefined, NO_DETAILS));
       continue;
     }
     const found = compare(o, p);
     const details = Array.isArray(found) ? found : found.details;
-    // Every field in the one literal: one object shape, the fields inside the object.
-    out.push({
-      kind,
-      status: details.length > 0 ? "changed" : "unchanged",
-      original: o,
-      patched: p,
-      details: details.length > 0 ? details : NO_DETAILS,
-      pairing: pairingMethod(keys.corr, o.index),
-      ignored: !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
-    });
+    out.push(
+      new Outcome(
+        details.length > 0 ? "changed" : "unchanged",
+        o,
+        p,
+        details.length > 0 ? details : NO_DETAILS,
+        pairingMethod(keys.corr, o.index),
+        !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
+      ),
+    );
   }
   const patcheds = kind === "function" ? pv.functions : pv.data;
   for (let i = 0; i < patcheds.length; i++) {
     const p = patcheds[i]!;
     if (keys.counterpart("patched", p)) continue;
-    out.push({ kind, status: "new", patched: p, details: NO_DETAILS });
+    out.push(new Outcome("new", undefined, p, NO_DETAILS));
   }
   return out;
 }
