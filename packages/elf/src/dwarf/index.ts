@@ -95,6 +95,8 @@ function debugSectionIndex(elf: ElfFile): DebugSectionIndex {
   const h = elf.headers;
   for (let i = 0; i < h.count; i++) {
     if (h.type(i) === SHT.NOBITS) continue;
+    // The name is made only for debug sections: an object of 100,000 functions has 300,000 others.
+    if (!h.nameStartsWith(i, ".debug_") && !h.nameStartsWith(i, ".zdebug_")) continue;
     const n = h.name(i);
     let name: string;
     if (n.startsWith(".debug_")) name = n;
