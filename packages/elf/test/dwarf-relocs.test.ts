@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { debugSection } from "../src/dwarf/index.js";
+import { RelocIndex } from "../src/dwarf/relocate.js";
 import { readElf } from "../src/index.js";
 import { buildElf, concat, rela64, symbolEntry } from "./build-elf.js";
 
@@ -41,7 +42,9 @@ describe("relocation index", () => {
       ),
     );
     const sec = debugSection(elf, 2);
-    const r = sec.relocs!;
+    // A table this small is indexed, not read in place.
+    const r = sec.relocs as RelocIndex;
+    expect(r).toBeInstanceOf(RelocIndex);
     expect(r.count).toBe(2);
     expect(r.offsets).toBeInstanceOf(Uint32Array);
     expect(r.values).toBeInstanceOf(Uint32Array);
@@ -64,7 +67,9 @@ describe("relocation index", () => {
       ),
     );
     const sec = debugSection(elf, 2);
-    const r = sec.relocs!;
+    // A table this small is indexed, not read in place.
+    const r = sec.relocs as RelocIndex;
+    expect(r).toBeInstanceOf(RelocIndex);
     expect(r.offsets).toBeInstanceOf(Uint32Array);
     expect(r.values).toBeInstanceOf(Float64Array);
     expect(Array.from(r.values)).toEqual([5, -8, 0x1_0000_0004]);

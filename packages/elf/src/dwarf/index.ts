@@ -10,7 +10,7 @@ import type { CompileUnit, DwarfInfo, Subprogram, TypeId, Variable } from "./mod
 import type { SubprogramRecord, VariableRecord } from "./records.js";
 import { DebugSection, resolveRelocations } from "./relocate.js";
 import { firstRangeStart, NO_SCOPE, SubprogramCollector } from "./subprograms.js";
-import { type DieKey, type DieLookup, NumVec, TypeCollector, typeId } from "./types.js";
+import { type DieKey, type DieLookup, NumChunks, TypeCollector, typeId } from "./types.js";
 import { type DebugSections, readUnits, type Unit } from "./units.js";
 
 export { DW_AT, DW_ATE, DW_FORM, DW_TAG } from "./constants.js";
@@ -148,8 +148,22 @@ class DwarfReader implements DieLookup {
   private readonly compileUnits: CompileUnit[] = [];
   private readonly allUnits: Unit[] = [];
   private readonly unitStates: UnitState[] = [];
-  /** DIEs noted by the main pass for `functions()`: unit index, offset, ROOT_* kind (outside the JS heap). */
-  private readonly roots = new NumVec();
+  /**
+   * DIEs noted by the main pass for `functions()`, in DIE order, as offset × 4 + ROOT_* kind: one number
+   * apiece (outside the JS heap), where the unit is known from `rootEnds`. Exact while offsets stay below
+   * 2^51, which no section that fits in memory reaches.
+   */
+  private readonly roots = new NumChunks();
+  /** Per unit index, where its roots end in `roots`. */
+  private readonly rootEnds: number[] = [];
+  /** How many of the roots are variables. */
+  private rootVariables = 0;
+  /**
+   * DIEs inside subprograms that `functions()` makes a row of (see `walkSubprogram`), counted by the main
+   * pass so that the rows are reserved at once: nested subprograms, parameters, variables (local or static),
+   * inlined calls.
+   */
+  private readonly inner = { subprograms: 0, params: 0, variables: 0, calls: 0 };
   private unitLowPc = 0n;
   private rnglistsBase = 0;
   private readonly sectionIndex: DebugSectionIndex;
@@ -461,6 +475,12 @@ class DwarfReader implements DieLookup {
     let depth = 0;
     /** Depth of the outermost subprogram being read, or -1: its contents are left to `functions()`. */
     let inSubprogram = -1;
+    // What `inner` counts, in locals while the unit is read.
+    let innerSubprograms = 0;
+    let innerParams = 0;
+    let innerVariables = 0;
+    let innerCalls = 0;
+    let rootVariables = 0;
     let at = u.dieOffset;
     let root = true;
     while (at < u.end) {
@@ -519,25 +539,42 @@ class DwarfReader implements DieLookup {
               break;
             case DW_TAG.formal_parameter:
               if (parent === Frame.FunctionType) types.onParam(r, parentOwner, false);
+              else if (parent === Frame.Subprogram && inSubprogram >= 0) innerParams++;
               break;
             case DW_TAG.unspecified_parameters:
               if (parent === Frame.FunctionType) types.onParam(r, parentOwner, true);
               break;
             case DW_TAG.subprogram:
               if (inSubprogram < 0) {
-                roots.push(unitIndex);
-                roots.push(at);
-                roots.push(parent === Frame.Aggregate ? ROOT_MEMBER_FUNCTION : ROOT_FUNCTION);
+                roots.push(at * 4 + (parent === Frame.Aggregate ? ROOT_MEMBER_FUNCTION : ROOT_FUNCTION));
                 if (r.abbrev!.hasChildren) inSubprogram = depth + 1;
+              } else {
+                innerSubprograms++;
               }
               frame = Frame.Subprogram;
               break;
             case DW_TAG.variable:
-              if (inSubprogram < 0 && (parent === Frame.Unit || parent === Frame.Aggregate)) {
-                roots.push(unitIndex);
-                roots.push(at);
-                roots.push(parent === Frame.Unit ? ROOT_VARIABLE : ROOT_MEMBER_VARIABLE);
+              if (inSubprogram < 0) {
+                if (parent === Frame.Unit || parent === Frame.Aggregate) {
+                  roots.push(at * 4 + (parent === Frame.Unit ? ROOT_VARIABLE : ROOT_MEMBER_VARIABLE));
+                  rootVariables++;
+                }
+              } else if (
+                parent === Frame.Subprogram ||
+                parent === Frame.Scope ||
+                parent === Frame.Aggregate
+              ) {
+                innerVariables++;
               }
+              break;
+            // Frames as `walkSubprogram` has them, for the counts above (to the types they are `Other`).
+            case DW_TAG.lexical_block:
+              if (parent === Frame.Subprogram || parent === Frame.Scope) frame = Frame.Scope;
+              else if (parent === Frame.Inlined) frame = Frame.Inlined;
+              break;
+            case DW_TAG.inlined_subroutine:
+              if (inSubprogram >= 0) innerCalls++;
+              frame = Frame.Inlined;
               break;
             case DW_TAG.namespace:
             case DW_TAG.module:
@@ -555,46 +592,57 @@ class DwarfReader implements DieLookup {
       }
       at = r.next;
     }
+    this.rootEnds[unitIndex] = roots.n;
+    this.rootVariables += rootVariables;
+    const inner = this.inner;
+    inner.subprograms += innerSubprograms;
+    inner.params += innerParams;
+    inner.variables += innerVariables;
+    inner.calls += innerCalls;
   }
 
   /** Decodes the subprograms and variables the main pass noted, and names them by their ELF symbols. */
   functions(): { subprograms: Subprogram[]; variables: Variable[] } {
     const subs = this.subs;
     const types = this.types;
-    const readers: (DieReader | undefined)[] = [];
-    const roots = this.roots.a;
-    const n = this.roots.n;
-    // Room in the collector's columns for the roots noted (nested functions and static locals may add more).
-    let rootVariables = 0;
-    for (let k = 2; k < n; k += 3) {
-      if (roots[k] === ROOT_VARIABLE || roots[k] === ROOT_MEMBER_VARIABLE) rootVariables++;
-    }
-    subs.reserve(n / 3 - rootVariables, rootVariables);
-    for (let k = 0; k < n; k += 3) {
-      const ui = roots[k]! | 0;
-      // As a small integer when it is one (always, in practice): a value read from a Float64Array stays a
-      // double through `r.offset` and what is computed from it, which V8 boxes where an object field holds it.
-      const offset = roots[k + 1]!;
-      const at = (offset | 0) === offset ? offset | 0 : offset;
-      const kind = roots[k + 2]! | 0;
+    const roots = this.roots;
+    const n = roots.n;
+    // Room in the collector's columns for every row it can make: the roots noted and what is inside them (a
+    // variable inside a subprogram is a local or a static one: room for it in both tables).
+    const inner = this.inner;
+    subs.reserve(
+      n - this.rootVariables + inner.subprograms,
+      this.rootVariables + inner.variables,
+      inner.params + inner.variables,
+      inner.calls,
+    );
+    let k = 0;
+    for (let ui = 0; ui < this.allUnits.length; ui++) {
+      const end = this.rootEnds[ui]!;
+      if (k === end) continue;
       const u = this.allUnits[ui]!;
       const state = this.unitStates[ui]!;
-      let r = readers[ui];
-      if (r === undefined) {
-        r = new DieReader(u, this.s);
-        readers[ui] = r;
+      const r = new DieReader(u, this.s);
+      for (; k < end; k++) {
+        const root = roots.at(k);
+        const kind = root % 4;
+        // As a small integer when it is one (always, in practice): a value read from a Float64Array stays a
+        // double through `r.offset` and what is computed from it, which V8 boxes where an object field holds
+        // it.
+        const offset = (root - kind) / 4;
+        const at = (offset | 0) === offset ? offset | 0 : offset;
+        types.ordinal = u.ordinal;
+        types.base = this.bases[u.ordinal]!;
+        subs.base = types.base;
+        subs.fileName = state.fileName;
+        subs.cxx = state.cxx;
+        this.unitLowPc = state.lowPc;
+        this.rnglistsBase = state.rnglistsBase;
+        r.read(at);
+        if (kind === ROOT_VARIABLE || kind === ROOT_MEMBER_VARIABLE)
+          subs.onVariable(r, NO_SCOPE, kind === ROOT_VARIABLE);
+        else this.walkSubprogram(r, kind === ROOT_FUNCTION);
       }
-      types.ordinal = u.ordinal;
-      types.base = this.bases[u.ordinal]!;
-      subs.base = types.base;
-      subs.fileName = state.fileName;
-      subs.cxx = state.cxx;
-      this.unitLowPc = state.lowPc;
-      this.rnglistsBase = state.rnglistsBase;
-      r.read(at);
-      if (kind === ROOT_VARIABLE || kind === ROOT_MEMBER_VARIABLE)
-        subs.onVariable(r, NO_SCOPE, kind === ROOT_VARIABLE);
-      else this.walkSubprogram(r, kind === ROOT_FUNCTION);
     }
     const { subprograms, variables } = subs.finish();
     return this.attachSymbols(subprograms, variables);
@@ -725,6 +773,20 @@ class DwarfReader implements DieLookup {
       const key = placeOf(v.section, v.address);
       if (key !== undefined) ask(key);
     }
+    // The symbols' names are compared in place in their string table (validated with the symbol table) rather
+    // than made into strings: one per symbol at a place asked for, hundreds of thousands, each equal to a
+    // DWARF name that is kept already.
+    const strtab = this.elf.rawData(this.elf.headers.link(sv.tableIndex));
+    const nameIs = (i: number, s: string): boolean => {
+      const at = sv.nameOffset(i);
+      if (at + s.length >= strtab.length) return sv.name(i) === s;
+      for (let k = 0; k < s.length; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) return sv.name(i) === s;
+        if (strtab[at + k] !== c) return false;
+      }
+      return strtab[at + s.length] === 0;
+    };
     const nsyms = sv.count;
     const nextAt = new Int32Array(nsyms);
     // Backwards, each symbol put in front of its place's list, so that the lists come out in symbol order.
@@ -738,7 +800,8 @@ class DwarfReader implements DieLookup {
       if (key === undefined) continue;
       const head = headAt(key);
       if (head === undefined) continue;
-      if (sv.nameOffset(i) === 0 || sv.name(i) === "") continue;
+      // An empty name is a NUL where it starts.
+      if (sv.nameOffset(i) === 0 || strtab[sv.nameOffset(i)] === 0) continue;
       nextAt[i] = head;
       setHead(key, i);
     }
@@ -777,10 +840,10 @@ class DwarfReader implements DieLookup {
         let firstSym: string | undefined;
         for (let i = head; i >= 0; i = nextAt[i]!) {
           if (isFunc(sv.type(i)) !== func) continue;
-          const sname = sv.name(i);
           // The DWARF's string, equal and already kept: not a second copy per subprogram.
-          if (sname === linkageName) return linkageName;
-          if (sname === name) return name;
+          if (linkageName !== undefined && nameIs(i, linkageName)) return linkageName;
+          if (nameIs(i, name)) return name;
+          const sname = sv.name(i);
           if (name !== "" && (sname.startsWith(`${name}.`) || sname.endsWith(`.${name}`))) renamed ??= sname;
           if (sv.size(i) > 0) sized ??= sname;
           if (sv.bind(i) !== 0) global ??= sname;

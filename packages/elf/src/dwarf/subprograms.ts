@@ -4,7 +4,7 @@ import { toBigInt } from "./leb.js";
 import type { InlinedCall, Parameter } from "./model.js";
 import { SubprogramRecord, VariableRecord } from "./records.js";
 import type { DebugSection } from "./relocate.js";
-import { type DieKey, type DieLookup, NumVec, type TypeCollector } from "./types.js";
+import type { DieKey, DieLookup, TypeCollector } from "./types.js";
 
 /**
  * Collects subprograms, their parameters, locals and inlined calls, and global/static variables while the DIE
@@ -100,8 +100,11 @@ function grownList<T>(a: readonly T[], cap: number): T[] {
 
 /** A growable column of row indices. */
 class RowVec {
-  a = new Int32Array(16);
+  a: Int32Array;
   n = 0;
+  constructor(capacity = 16) {
+    this.a = new Int32Array(capacity);
+  }
 
   push(v: number): void {
     if (this.n === this.a.length) this.a = grownI32(this.a, this.n * 2);
@@ -109,22 +112,29 @@ class RowVec {
   }
 }
 
+/** What `RowsByKey` searches: a table's column of DIE keys, a key per row. */
+interface Keyed {
+  readonly key: Float64Array;
+}
+
 /**
  * Rows by DIE key. `functions()` reads the DIEs in file order (roots in order, each subtree in DIE order), so
- * keys arrive increasing: a sorted key column searched by bisection serves them without a hash table's growth
- * and per-entry cost. A key out of order (not seen in practice) goes to a map, which wins on lookup, so a
- * key added twice finds its last row as with a map alone.
+ * keys arrive increasing: the table's own key column, searched by bisection, serves them without a hash
+ * table's growth and per-entry cost, or a second column of keys. From a key out of order on (not seen in
+ * practice), rows go to a map, which wins on lookup, so a key added twice finds its last row as with a map
+ * alone.
  */
 class RowsByKey {
-  private readonly keys = new NumVec();
-  private readonly rows = new RowVec();
+  /** Rows [0, sorted) have increasing keys. */
+  private sorted = 0;
   private late: Map<DieKey, number> | undefined;
 
+  constructor(private readonly table: Keyed) {}
+
+  /** Notes `row`, the last row added to the table, whose key column holds `key` already. */
   add(key: DieKey, row: number): void {
-    const k = this.keys;
-    if (k.n === 0 || k.a[k.n - 1]! < key) {
-      k.push(key);
-      this.rows.push(row);
+    if (this.late === undefined && row === this.sorted && (row === 0 || this.table.key[row - 1]! < key)) {
+      this.sorted = row + 1;
     } else {
       this.late ??= new Map();
       this.late.set(key, row);
@@ -137,15 +147,15 @@ class RowsByKey {
       const v = this.late.get(key);
       if (v !== undefined) return v;
     }
-    const a = this.keys.a;
+    const a = this.table.key;
     let lo = 0;
-    let hi = this.keys.n;
+    let hi = this.sorted;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (a[mid]! < key) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.keys.n && a[lo] === key ? this.rows.a[lo]! : NONE;
+    return lo < this.sorted && a[lo] === key ? lo : NONE;
   }
 }
 
@@ -213,7 +223,7 @@ class SubprogramRows implements Inheriting {
   readonly params = new RowLists();
   readonly locals = new RowLists();
   readonly inlined = new RowLists();
-  readonly byKey = new RowsByKey();
+  readonly byKey = new RowsByKey(this);
 
   reserve(cap: number): void {
     if (cap > this.cap) this.grow(cap);
@@ -272,7 +282,7 @@ class VariableRows implements Inheriting {
   file: (string | undefined)[] = [];
   /** DW_AT_decl_line, 0 when absent. */
   line = new Float64Array(0);
-  readonly byKey = new RowsByKey();
+  readonly byKey = new RowsByKey(this);
 
   reserve(cap: number): void {
     if (cap > this.cap) this.grow(cap);
@@ -305,9 +315,10 @@ class VariableRows implements Inheriting {
 }
 
 /** The parameters and locals read (a local keeps a parameter's fields), a row per DIE. */
-class ParamRows {
+class ParamRows implements Keyed {
   n = 0;
   private cap = 0;
+  key = new Float64Array(0);
   name: (string | undefined)[] = [];
   /** DIE key of the type, or NONE. */
   type = new Float64Array(0);
@@ -315,7 +326,7 @@ class ParamRows {
   origin = new Float64Array(0);
   /** The next row of the same list (`RowLists`). */
   next = new Int32Array(0);
-  readonly byKey = new RowsByKey();
+  readonly byKey = new RowsByKey(this);
 
   reserve(cap: number): void {
     if (cap > this.cap) this.grow(cap);
@@ -324,6 +335,7 @@ class ParamRows {
   add(key: DieKey, name: string | undefined, type: DieKey, origin: DieKey): number {
     if (this.n === this.cap) this.grow(grownCapacity(this.cap));
     const p = this.n++;
+    this.key[p] = key;
     this.name[p] = name;
     this.type[p] = type;
     this.origin[p] = origin;
@@ -333,6 +345,7 @@ class ParamRows {
 
   private grow(cap: number): void {
     this.cap = cap;
+    this.key = grownF64(this.key, cap);
     this.name = grownList(this.name, cap);
     this.type = grownF64(this.type, cap);
     this.origin = grownF64(this.origin, cap);
@@ -351,6 +364,10 @@ class InlinedRows {
   line = new Float64Array(0);
   /** The next row of the same list (`RowLists`). */
   next = new Int32Array(0);
+
+  reserve(cap: number): void {
+    if (cap > this.cap) this.grow(cap);
+  }
 
   add(origin: DieKey, file: string | undefined, line: number): number {
     if (this.n === this.cap) this.grow(grownCapacity(this.cap));
@@ -479,13 +496,16 @@ export class SubprogramCollector {
   ) {}
 
   /**
-   * Room for this many subprograms and variables (the roots the main pass noted), so that the columns need
-   * not grow while they fill. Parameters get as many rows as subprograms to start with.
+   * Room for as many rows of each table as the main pass saw DIEs that may become one, so that the columns
+   * need not grow while they fill: each doubling leaves the old columns behind, and they outlive enough young
+   * collections to stay until a full one (megabytes for an object of 100,000 functions). The counts are of
+   * DIEs read, so bounded by the size of the sections.
    */
-  reserve(subprograms: number, variables: number): void {
+  reserve(subprograms: number, variables: number, params: number, calls: number): void {
     this.subs.reserve(subprograms);
     this.vars.reserve(variables);
-    this.paramRows.reserve(subprograms);
+    this.paramRows.reserve(params);
+    this.callRows.reserve(calls);
   }
 
   /** A reference to another DIE of this file as a key; NONE for type signatures and supplementary files. */
@@ -839,7 +859,7 @@ export class SubprogramCollector {
     }
 
     // The rows listed first, so that the published arrays, which stay, are made at their length.
-    const listed = new RowVec();
+    const listed = new RowVec(Math.max(16, subs.n, vars.n));
     for (let sp = 0; sp < subs.n; sp++) {
       const flags = subs.flags[sp]!;
       if ((flags & LISTED) === 0 || (flags & COMPLETED) !== 0) continue;

@@ -227,6 +227,42 @@ export class NumVec {
   }
 }
 
+/** Entries per chunk of a `NumChunks` (128 KB). */
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
+
+/**
+ * A list of numbers that grows without copying: a first chunk that doubles up to CHUNK entries (a small file
+ * keeps a small list), then chunks of CHUNK entries. A long list that doubles leaves each outgrown array
+ * behind, outside the JS heap, until V8's next full collection: megabytes for a large object.
+ */
+export class NumChunks {
+  private readonly chunks: Float64Array[] = [new Float64Array(16)];
+  n = 0;
+
+  push(v: number): void {
+    const c = this.n >>> CHUNK_BITS;
+    let chunk = this.chunks[c];
+    const i = this.n & (CHUNK - 1);
+    if (chunk === undefined) {
+      chunk = new Float64Array(CHUNK);
+      this.chunks.push(chunk);
+    } else if (i === chunk.length) {
+      const grown = new Float64Array(chunk.length * 2);
+      grown.set(chunk);
+      chunk = grown;
+      this.chunks[0] = chunk;
+    }
+    chunk[i] = v;
+    this.n++;
+  }
+
+  /** Entry `k` (below `n`). */
+  at(k: number): number {
+    return this.chunks[k >>> CHUNK_BITS]![k & (CHUNK - 1)]!;
+  }
+}
+
 const NONE = Number.NaN;
 /** The attributes `scan` reads, in plan order. */
 const TYPE_ATTRS = [
