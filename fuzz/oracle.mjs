@@ -28,6 +28,8 @@ export function makeTargets({ elf, dwarf, diff }) {
     readDwarf: typeof elf.readDwarf === "function" ? elf.readDwarf : undefined,
     typeSpelling: typeof elf.typeSpelling === "function" ? elf.typeSpelling : undefined,
     readLineTable: typeof dwarf?.readLineTable === "function" ? dwarf.readLineTable : undefined,
+    setInPlaceRelocationsFrom:
+      typeof dwarf?.setInPlaceRelocationsFrom === "function" ? dwarf.setInPlaceRelocationsFrom : undefined,
     diffObjects: typeof diff?.diffObjects === "function" ? diff.diffObjects : undefined,
     DiffUsageError: diff?.DiffUsageError,
   };
@@ -85,7 +87,7 @@ export function probe(targets, c, bytes, original) {
     case "dwarf": {
       const e = step("readElf", () => targets.readElf(bytes, { path: "fuzz.o" }));
       if (e) {
-        dwarfProbes(targets, step, e);
+        dwarfProbes(targets, step, e, bytes);
         elfFileProbes(targets, step, e, false);
       }
       break;
@@ -185,8 +187,9 @@ function elfFileProbes(targets, step, e, big) {
   }
 }
 
-function dwarfProbes(targets, step, e) {
+function dwarfProbes(targets, step, e, bytes) {
   const info = step("readDwarf", () => targets.readDwarf(e));
+  if (targets.setInPlaceRelocationsFrom) step("relocations in place", () => samePaths(targets, bytes));
   if (info && targets.typeSpelling) {
     step("typeSpelling", () => {
       let n = 0;
@@ -204,6 +207,69 @@ function dwarfProbes(targets, step, e) {
     });
   }
   if (targets.readLineTable) step("readLineTable", () => targets.readLineTable(e, 0));
+}
+
+/**
+ * The two ways of resolving a debug section's relocations — an index built up front, and the table read in
+ * place (which objects of the test corpus are too small to take) — must give the same DWARF, or the same error.
+ * Throws an `Error` (a bug) when they do not.
+ */
+function samePaths(targets, bytes) {
+  const outcome = (from) => {
+    const old = targets.setInPlaceRelocationsFrom(from);
+    try {
+      const e = targets.readElf(bytes, { path: "fuzz.o" });
+      const info = targets.readDwarf(e);
+      const lines = targets.readLineTable ? targets.readLineTable(e, 0) : undefined;
+      return `ok ${dwarfDigest(info)} ${lines ? `${lines.rows.length} ${JSON.stringify(lines.rows.slice(0, 200), big)}` : "-"}`;
+    } catch (err) {
+      if (err instanceof targets.ElfError) return `error ${err.message}`;
+      throw err;
+    } finally {
+      targets.setInPlaceRelocationsFrom(old);
+    }
+  };
+  const index = outcome(Number.POSITIVE_INFINITY);
+  const inPlace = outcome(0);
+  if (index !== inPlace) {
+    let i = 0;
+    while (index[i] === inPlace[i]) i++;
+    throw new Error(
+      `the relocation index and the in-place table disagree at ${i}: ${index.slice(Math.max(0, i - 60), i + 120)} | ${inPlace.slice(Math.max(0, i - 60), i + 120)}`,
+    );
+  }
+}
+
+const big = (_k, v) => (typeof v === "bigint" ? `${v}n` : v);
+
+/** What the DWARF model says, as text (its records have getters, which JSON.stringify does not see). */
+function dwarfDigest(info) {
+  const parts = [];
+  for (const sp of info.subprograms.slice(0, 2000)) {
+    parts.push(
+      JSON.stringify(
+        [sp.id, sp.name, sp.linkageName, sp.symbol, sp.external, sp.declaration, sp.inline, sp.returns],
+        big,
+      ),
+      JSON.stringify([sp.params, sp.variadic, sp.locals, sp.section, sp.lowPc, sp.highPc, sp.inlined], big),
+      JSON.stringify([sp.file, sp.line], big),
+    );
+  }
+  for (const v of info.variables.slice(0, 2000)) {
+    parts.push(
+      JSON.stringify(
+        [v.id, v.name, v.linkageName, v.symbol, v.type, v.external, v.declaration, v.scope],
+        big,
+      ),
+      JSON.stringify([v.section, v.address, v.file, v.line], big),
+    );
+  }
+  let k = 0;
+  for (const [id, t] of info.types) {
+    if (k++ >= 2000) break;
+    parts.push(id, JSON.stringify(t, big));
+  }
+  return parts.join("\n");
 }
 
 let gcFn;

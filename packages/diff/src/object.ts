@@ -276,8 +276,8 @@ export class ObjectView {
   /** By entity index. */
   #refs: (Entity[] | undefined)[] | undefined;
   #users: (Entity[] | undefined)[] | undefined;
-  /** By section index, for the sections asked for (a fraction: those relocations point into). */
-  #sectionKeys = new Map<number, string>();
+  /** By section index (the correlation of sections asks for every one). */
+  #sectionKeys: (string | undefined)[];
   #fileBuffer: Buffer | undefined;
   /** `.symtab` read in place; no object per symbol (see `SymbolView`). */
   #sv: SymbolView | undefined;
@@ -302,6 +302,7 @@ export class ObjectView {
     this.#sharedSlots = Math.max(1, Math.min(RECENT_SHARED_SECTIONS, sectionCount));
     const ownSlots = Math.max(1, Math.min(RECENT_OWN_SECTIONS, sectionCount));
     this.#ring = new Array(this.#sharedSlots + ownSlots).fill(undefined);
+    this.#sectionKeys = new Array<string | undefined>(sectionCount).fill(undefined);
     const entities: Entity[] = [];
     const bySymbol = new Int32Array(this.#symbolCount);
     const opd = elf.machine === EM_PPC64 ? elf.sectionIndex(".opd") : -1;
@@ -916,15 +917,18 @@ export class ObjectView {
     let secs = new Int32Array(1024);
     let ats = new Float64Array(1024);
     let n = 0;
-    const targets = new Set<number>();
+    // The sections relocations patch, marked by index (a set of 150,000 numbers took 7 MB per object; the
+    // order of the visits does not matter, the points are sorted below).
+    const patched = new Uint8Array(sectionCount);
     const relocationSections = this.elf.relocationSections;
-    for (let k = 0; k < relocationSections.length; k++) targets.add(h.info(relocationSections[k]!));
+    for (let k = 0; k < relocationSections.length; k++) {
+      const target = h.info(relocationSections[k]!);
+      if (target < sectionCount) patched[target] = 1;
+    }
     const sv = this.#sv;
     const scratch = this.#passScratch;
-    const targetList = Array.from(targets);
-    for (let t = 0; t < targetList.length; t++) {
-      const target = targetList[t]!;
-      if (!h.has(target) || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
+    for (let target = 0; target < sectionCount; target++) {
+      if (patched[target] === 0 || (h.flags(target) & SHF.ALLOC) === 0 || !sv) continue;
       const r = this.#passRelocs(target, scratch, false);
       for (let i = 0; i < r.count; i++) {
         // `sectionPoint` without an object per relocation (this visits every relocation of the file).
@@ -1078,7 +1082,7 @@ export class ObjectView {
    * suffixes dropped (`.text.foo.isra.0` → `.text.foo.isra`), COMDAT group signature appended.
    */
   sectionKey(index: number): string {
-    let k = this.#sectionKeys.get(index);
+    let k = this.#sectionKeys[index];
     if (k === undefined) {
       const h = this.elf.headers;
       k = h.has(index) ? normalizeSectionName(h.name(index)) : `#${index}`;
@@ -1090,7 +1094,7 @@ export class ObjectView {
           }
         }
       }
-      if (h.has(index)) this.#sectionKeys.set(index, k);
+      if (h.has(index)) this.#sectionKeys[index] = k;
     }
     return k;
   }

@@ -15,6 +15,7 @@ import { type DebugSections, readUnits, type Unit } from "./units.js";
 
 export { DW_AT, DW_ATE, DW_FORM, DW_TAG } from "./constants.js";
 export type { LineFile, LineHeader, LineRow } from "./lines.js";
+export { setInPlaceRelocationsFrom } from "./relocate.js";
 export { declarationSpelling, typeSpelling } from "./spelling.js";
 
 /** DIE nesting beyond which the input is refused (real programs stay well under 100). */

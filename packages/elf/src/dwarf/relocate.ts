@@ -406,7 +406,7 @@ export function resolveRelocations(
   target: number,
   bytes: Uint8Array,
   /** Entries from which a table is read in place when it can be (see `RelocTable`); tests lower it. */
-  inPlaceFrom = IN_PLACE_FROM,
+  inPlaceFrom = inPlaceRelocationsFrom,
 ): Relocations | undefined {
   // Through the file's list of REL/RELA sections (built once), not a pass over every section per debug section.
   const relSections: Section[] = [];
@@ -656,7 +656,17 @@ export function resolveRelocations(
 }
 
 /** Entries of a REL/RELA table from which `resolveRelocations` reads it in place: below, the index is small. */
-const IN_PLACE_FROM = 4096;
+let inPlaceRelocationsFrom = 4096;
+
+/**
+ * Sets from how many entries a relocation table is read in place, and returns the old setting. For the tests
+ * and the fuzzer: they read small objects, which would otherwise take the in-place path only when it is forced.
+ */
+export function setInPlaceRelocationsFrom(entries: number): number {
+  const old = inPlaceRelocationsFrom;
+  inPlaceRelocationsFrom = entries;
+  return old;
+}
 
 /**
  * Relocations read in place from their REL/RELA table, for a table whose fields are each patched once, in
