@@ -41,11 +41,24 @@ export interface Analysis {
 export interface AnalysisHooks {
   /** Called once the two builds are correlated: the refinements of the comparison for this pair. */
   readonly comparison?: (keys: Keys) => ComparisonHooks;
+  /** Called as each phase ends, with its name (for measurements: see bench/phases.mjs). */
+  readonly phase?: (name: AnalysisPhase) => void;
 }
+
+/** The phases of `analyse`, in order. */
+export type AnalysisPhase =
+  | "debug info, original"
+  | "debug info, patched"
+  | "correlation"
+  | "functions"
+  | "data"
+  | "types and signatures";
 
 export function analyse(original: ObjectView, patched: ObjectView, hooks: AnalysisHooks = {}): Analysis {
   const od = loadDebugInfo(original, "original");
+  hooks.phase?.("debug info, original");
   const pd = loadDebugInfo(patched, "patched");
+  hooks.phase?.("debug info, patched");
   const problems = [...(od.ok ? [] : [od.problem]), ...(pd.ok ? [] : [pd.problem])];
   const debugO = od.ok ? od.debug : undefined;
   const debugP = pd.ok ? pd.debug : undefined;
@@ -55,6 +68,7 @@ export function analyse(original: ObjectView, patched: ObjectView, hooks: Analys
     ...(debugP ? { ownerHintsPatched: debugP.ownerHints } : {}),
   });
   const keys = new Keys(corr);
+  hooks.phase?.("correlation");
 
   const lines: LineEvidence | undefined =
     debugO && debugP
@@ -72,7 +86,9 @@ export function analyse(original: ObjectView, patched: ObjectView, hooks: Analys
     ...(lines ? { lines } : {}),
     ...(comparison ? { hooks: comparison } : {}),
   });
+  hooks.phase?.("functions");
   const data = compareData(keys);
+  hooks.phase?.("data");
 
   let types: TypeOutcome[] | undefined;
   let signatures: { outcome: Outcome; original: string; patched: string }[] = [];
@@ -82,6 +98,7 @@ export function analyse(original: ObjectView, patched: ObjectView, hooks: Analys
     types = compareTypes(debugO.info, debugP.info);
     fillUsedBy(types, keys, debugO, debugP);
   }
+  hooks.phase?.("types and signatures");
 
   return {
     keys,

@@ -7,7 +7,7 @@ import { applyPolicy, loadPolicy, type Policy } from "./policy.js";
 import { DiffUsageError, getProfile, profileHooks } from "./profiles/index.js";
 import type { Report } from "./report.js";
 
-export type { Analysis } from "./analysis.js";
+export type { Analysis, AnalysisHooks, AnalysisPhase } from "./analysis.js";
 export { analyse } from "./analysis.js";
 export { type ParsedName, parseName } from "./correlate/names.js";
 export { type Correlation, type PairingMethod, pairingMethod } from "./correlate/symbols.js";

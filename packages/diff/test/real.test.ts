@@ -119,3 +119,24 @@ describe("inputs", () => {
     expect(m![3]).toBe(quoted(readElf(p), m![3]!));
   });
 });
+
+describe("analyse's phase hook", () => {
+  it("names each phase once, in order, as the phase ends", async () => {
+    const { analyse, getProfile, ObjectView } = await import("../src/index.js");
+    const dir = `${OUT}x86_64-gcc/scenarios/static-helper-inlined`;
+    const profile = getProfile("general");
+    const view = (f: string) => new ObjectView(readElf(readFileSync(`${dir}/${f}`)), profile.view);
+    const seen: string[] = [];
+    const a = analyse(view("orig.fs.o"), view("patched.fs.o"), { phase: (name) => seen.push(name) });
+    expect(seen).toEqual([
+      "debug info, original",
+      "debug info, patched",
+      "correlation",
+      "functions",
+      "data",
+      "types and signatures",
+    ]);
+    expect(a.functions.length).toBeGreaterThan(0);
+    expect(a.types).toBeDefined();
+  });
+});
