@@ -21,7 +21,8 @@
 //   - diff:   readFileSync of both + diffObjects, in process; median of interleaved runs; against the tools
 //             reading both objects;
 //   - memory: the peak RSS of a new node process that does exactly one pair diff, minus that of one that only
-//             loads the modules (the runtime's baseline); the limit is twice the two files' size;
+//             loads the modules (the runtime's baseline), medians of 5 processes; the limit is twice the two
+//             files' size;
 //   - growth: between consecutive sizes, time(n2) / time(n1) against the work ratio n2 / n1; PASS when at
 //             most 1.25 × the work ratio.
 // The tools run with their output to /dev/null; a tool run is stopped after a cap (said in the table, and
@@ -57,7 +58,7 @@ const RELOC_SIZES = QUICK ? [125000, 250000, 500000] : [250000, 500000, 1000000]
 const PARSE_RUNS = QUICK ? 3 : 5;
 const DIFF_RUNS = QUICK ? 1 : 2;
 /** Processes per memory measurement (see `peakRss`). */
-const MEMORY_RUNS = QUICK ? 1 : 3;
+const MEMORY_RUNS = QUICK ? 1 : 5;
 const TOOL_RUNS = 3;
 /** A tool run longer than this is stopped; one run only when the first takes more than TOOL_ONCE_MS. */
 const TOOL_CAP_MS = 5000;
@@ -566,7 +567,8 @@ export async function run() {
   console.log(
     `parse and types: median of ${PARSE_RUNS} runs after one warm-up; diff: median of ${DIFF_RUNS} after one ` +
       `warm-up on the smallest pair; the sizes interleaved, file reads included; tools: median of ${TOOL_RUNS} runs after one warm-up (one run when it ` +
-      `takes more than ${TOOL_ONCE_MS / 1000} s), stopped after ${TOOL_CAP_MS / 1000} s (elfinfo ${ELFINFO_CAP_MS / 1000} s).`,
+      `takes more than ${TOOL_ONCE_MS / 1000} s), stopped after ${TOOL_CAP_MS / 1000} s (elfinfo ${ELFINFO_CAP_MS / 1000} s); ` +
+      `peak memory: ${MEMORY_RUNS === 1 ? "one process" : `median of ${MEMORY_RUNS} processes`}.`,
   );
   const growth = f.growthPass && r.growthPass;
   const memory = f.memoryPass && r.memoryPass;
