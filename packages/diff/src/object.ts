@@ -401,12 +401,13 @@ export class ObjectView {
     }
     const starts = new Float64Array(placedCount);
     const ends = new Float64Array(placedCount);
-    const list: Entity[] = [];
-    const listIndex = new Int32Array(placedCount);
+    /** The primaries placed so far, by entity index: [0, placed). */
+    const primaries = new Int32Array(placedCount);
+    let placed = 0;
     const first = new Int32Array(sectionCount + 1);
     for (let i = 0; i < placedCount; i++) {
       const e = entities[order[i]!]!;
-      const prev = list[list.length - 1];
+      const prev = placed > 0 ? entities[primaries[placed - 1]!] : undefined;
       if (
         prev &&
         prev.section === e.section &&
@@ -431,16 +432,15 @@ export class ObjectView {
         end = next;
         (e as { size: number }).size = Math.max(0, next - e.start);
       }
-      starts[list.length] = e.start;
-      ends[list.length] = end;
-      listIndex[list.length] = e.index;
-      list.push(e);
+      starts[placed] = e.start;
+      ends[placed] = end;
+      primaries[placed++] = e.index;
       if (e.section < sectionCount) first[e.section + 1]!++;
     }
     for (let k = 1; k <= sectionCount; k++) first[k]! += first[k - 1]!;
-    this.#anchorStart = starts.subarray(0, list.length);
-    this.#anchorEnd = ends.subarray(0, list.length);
-    this.#anchorEntity = listIndex.subarray(0, list.length);
+    this.#anchorStart = starts.subarray(0, placed);
+    this.#anchorEnd = ends.subarray(0, placed);
+    this.#anchorEntity = primaries.subarray(0, placed);
     this.#firstAnchor = first;
   }
 
@@ -791,8 +791,8 @@ export class ObjectView {
    */
   entityTarget(r: SectionRelocs, i: number): Entity | undefined {
     const symIndex = r.symbols[i]!;
-    const direct = this.#entityOfSymbol[symIndex] ?? 0;
-    if (direct !== 0) return this.entities[direct - 1];
+    const direct = this.entityOfSymbol(symIndex);
+    if (direct) return direct;
     const bits = this.#symBits[symIndex] ?? 0;
     if (symIndex === 0 || (bits & SYM_DEFINED) === 0 || (bits & SYM_LABEL) === 0) return undefined;
     const shndx = this.#sv!.shndx(symIndex);

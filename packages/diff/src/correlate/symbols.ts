@@ -30,12 +30,10 @@ const PAIRING_METHODS: readonly (PairingMethod | undefined)[] = [
   "static-local-users",
   "ordinal",
 ];
-const METHOD_CODE: Readonly<Record<PairingMethod, number>> = {
-  name: 1,
-  "normalized-name": 2,
-  "static-local-users": 3,
-  ordinal: 4,
-};
+/** Each method's code: its place in `PAIRING_METHODS`. */
+const METHOD_CODE: ReadonlyMap<PairingMethod | undefined, number> = new Map(
+  PAIRING_METHODS.map((m, code) => [m, code]),
+);
 
 /** How original entity `index` was paired (undefined: it was not). */
 export function pairingMethod(corr: Correlation, index: number): PairingMethod | undefined {
@@ -96,7 +94,7 @@ export function correlate(
   const pair = (o: Entity, p: Entity, how: PairingMethod): void => {
     forward[o.index] = p.index;
     backward[p.index] = o.index;
-    method[o.index] = METHOD_CODE[how];
+    method[o.index] = METHOD_CODE.get(how)!;
   };
 
   // Only the original side is indexed (by the normalised name): each patched entity looks its key up as it
@@ -132,7 +130,7 @@ export function correlate(
     if (p.symbolIndex < patched.entities[current]!.symbolIndex) {
       backward[current] = -1;
       pair(o, p, "ordinal");
-    } else method[first] = METHOD_CODE.ordinal;
+    } else method[first] = METHOD_CODE.get("ordinal")!;
   });
   for (const b of buckets) pairInOrder(b, pair);
 

@@ -1,6 +1,6 @@
 import { implicitAddend } from "../arch/addend.js";
 import { archTable } from "../arch/index.js";
-import type { RelocType } from "../arch/types.js";
+import type { ArchTable, RelocType } from "../arch/types.js";
 import { SHT } from "../constants.js";
 import type { ElfFile } from "../elf.js";
 import { ElfError, type ElfErrorCode } from "../errors.js";
@@ -424,7 +424,7 @@ export function resolveRelocations(
   const le = elf.littleEndian;
   let total = 0;
   for (const r of relSections) {
-    const entsize = r.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const entsize = entrySize(r.type === SHT.RELA, is64);
     if (r.entsize !== entsize || r.size % entsize !== 0) {
       throw new ElfError(
         "bad-entry-size",
@@ -447,14 +447,6 @@ export function resolveRelocations(
   const targetName = h.has(target) ? h.name(target) : `section ${target}`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mips64le = elf.machine === EM_MIPS && is64 && le;
-  const offsetOf = (rv: DataView, p: number): number => {
-    if (!is64) return rv.getUint32(p, le);
-    // A high word of 0 (always, in practice) keeps the value a small integer, which unoptimised code
-    // would otherwise box as a heap number for every entry.
-    const hi = rv.getUint32(p + (le ? 4 : 0), le);
-    const lo = rv.getUint32(p + (le ? 0 : 4), le);
-    return hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
-  };
 
   // Producers emit relocations in offset order; a cheap first look at the offsets decides whether they can
   // be folded into the index as they come, or must be ordered first (keeping table order among relocations
@@ -462,11 +454,11 @@ export function resolveRelocations(
   let sorted = true;
   let last = -1;
   for (const rs of relSections) {
-    const entsize = rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const entsize = entrySize(rs.type === SHT.RELA, is64);
     const raw = elf.rawData(rs.index);
     const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let p = 0; p + entsize <= raw.length; p += entsize) {
-      const off = offsetOf(rv, p);
+      const off = entryOffset(rv, p, is64, le);
       if (off < last) {
         sorted = false;
         break;
@@ -483,10 +475,10 @@ export function resolveRelocations(
   if (!sorted) {
     const all: number[] = [];
     for (const rs of relSections) {
-      const entsize = rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+      const entsize = entrySize(rs.type === SHT.RELA, is64);
       const raw = elf.rawData(rs.index);
       const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let p = 0; p + entsize <= raw.length; p += entsize) all.push(offsetOf(rv, p));
+      for (let p = 0; p + entsize <= raw.length; p += entsize) all.push(entryOffset(rv, p, is64, le));
     }
     const idx = Array.from({ length: all.length }, (_, i) => i);
     idx.sort((x, y) => all[x]! - all[y]! || x - y);
@@ -506,7 +498,7 @@ export function resolveRelocations(
   let first = 0;
   for (const rs of relSections) {
     const raw = elf.rawData(rs.index);
-    const count = rs.size / (rs.type === SHT.RELA ? (is64 ? 24 : 12) : is64 ? 16 : 8);
+    const count = rs.size / entrySize(rs.type === SHT.RELA, is64);
     entries.push({
       rs,
       raw,
@@ -542,29 +534,14 @@ export function resolveRelocations(
     const raw = e.raw;
     const rv = e.rv;
     const isRela = rs.type === SHT.RELA;
-    const entsize = isRela ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const entsize = entrySize(isRela, is64);
     const p = n * entsize;
-    const off = offsetOf(rv, p);
-    let sym: number;
-    let type: number;
-    if (is64) {
-      if (mips64le) {
-        // MIPS64 little-endian stores r_info as r_sym (32), r_ssym, r_type3, r_type2, r_type (8 bits each).
-        sym = rv.getUint32(p + 8, true);
-        type = raw[p + 15]! | (raw[p + 14]! << 8) | (raw[p + 13]! << 16);
-      } else {
-        sym = rv.getUint32(p + 8 + (le ? 4 : 0), le);
-        type = rv.getUint32(p + 8 + (le ? 0 : 4), le);
-      }
-    } else {
-      const info = rv.getUint32(p + 4, le);
-      sym = info >>> 8;
-      type = info & 0xff;
-    }
+    const off = entryOffset(rv, p, is64, le);
+    const sym = entrySymbol(rv, p, is64, le, mips64le);
+    const type = entryType(raw, rv, p, is64, le, mips64le);
     let kind = type === lastType ? lastKind : kinds.get(type);
     if (kind === undefined) {
-      const info =
-        arch?.types.get(type) ?? (elf.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+      const info = typeInfo(arch, elf.machine, type);
       infos.set(type, info);
       kind = info ? classify(info) : null;
       kinds.set(type, kind);
@@ -589,7 +566,7 @@ export function resolveRelocations(
       );
     }
     if (kind.op === Op.None) continue;
-    const width = kind.uleb ? 1 : Math.max(1, kind.bits >> 3);
+    const width = fieldWidth(kind);
     if (off + width > bytes.length) {
       throw new ElfError(
         "bad-relocation",
@@ -600,14 +577,7 @@ export function resolveRelocations(
     }
     let addend: number;
     if (isRela) {
-      const q = p + (is64 ? 16 : 8);
-      if (is64) {
-        const hi = rv.getInt32(q + (le ? 4 : 0), le);
-        const lo = rv.getUint32(q + (le ? 0 : 4), le);
-        addend = hi === 0 ? lo : hi * 0x1_0000_0000 + lo;
-      } else {
-        addend = rv.getInt32(q, le);
-      }
+      addend = entryAddend(rv, p, is64, le);
     } else {
       // REL: the addend is what the field holds (debug relocations are plain words; others are decoded
       // by the psABI's rules).
@@ -624,30 +594,12 @@ export function resolveRelocations(
       offsets[slot] = off;
       sections[slot] = -1;
     }
-    let v: number;
-    switch (kind.op) {
-      case Op.Abs:
-        v = sa;
-        sections[slot] = sym < syms.count ? syms.section(sym) : -1;
-        break;
-      case Op.PcRel:
-        v = sa - off;
-        break;
-      case Op.Set:
-        v = wrap(sa, kind);
-        break;
-      case Op.Add:
-        // Read-modify-write: the field's current value is what an earlier relocation at this offset
-        // produced, else the stored bytes.
-        v = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) + sa, kind);
-        sections[slot] = -1;
-        break;
-      default:
-        // Op.Sub (Op.None was skipped above).
-        v = wrap((fresh ? readField(view, bytes, off, kind, le) : values[slot]!) - sa, kind);
-        sections[slot] = -1;
-        break;
-    }
+    // Read-modify-write kinds start from what an earlier relocation at this offset produced, else the bytes.
+    const readsField = kind.op === Op.Add || kind.op === Op.Sub;
+    const current = !readsField ? 0 : fresh ? readField(view, bytes, off, kind, le) : values[slot]!;
+    const v = fieldValue(kind, sa, off, current);
+    if (kind.op === Op.Abs) sections[slot] = sym < syms.count ? syms.section(sym) : -1;
+    else if (readsField) sections[slot] = -1;
     // A negative, fractional or wide value (a negative addend, a PC-relative difference) needs doubles.
     if (v >>> 0 !== v && values instanceof Uint32Array) values = Float64Array.from(values);
     values[slot] = v;
@@ -718,7 +670,7 @@ class RelocTable extends OffsetOrdered {
     const raw = elf.rawData(rs.index);
     const rv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const syms = new RawSymbols(elf, rs.link);
-    const entsize = rela ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+    const entsize = entrySize(rela, is64);
     const count = (raw.length / entsize) | 0;
     const kinds = new Map<number, RelocKind>();
     let lastType = -1;
@@ -733,8 +685,7 @@ class RelocTable extends OffsetOrdered {
       if (type !== lastType) {
         kind = kinds.get(type);
         if (kind === undefined) {
-          const info =
-            arch?.types.get(type) ?? (elf.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+          const info = typeInfo(arch, elf.machine, type);
           if (info === undefined) return undefined;
           kind = classify(info);
           if (kind.op === Op.None || (!rela && info.addend.kind !== "word")) return undefined;
@@ -744,7 +695,7 @@ class RelocTable extends OffsetOrdered {
       }
       const sym = entrySymbol(rv, p, is64, le, mips64le);
       if (sym >= syms.count && sym !== 0) return undefined;
-      if (off + (kind!.uleb ? 1 : Math.max(1, kind!.bits >> 3)) > bytes.length) return undefined;
+      if (off + fieldWidth(kind!) > bytes.length) return undefined;
       // The index reads each symbol as it goes: one with an extended section index outside `.symtab` has its
       // table decoded then, which may fail. So here, in the same order.
       if (sym < syms.count) syms.value(sym);
@@ -785,33 +736,56 @@ class RelocTable extends OffsetOrdered {
       : signedField(this.view, this.bytes, off, kind, le);
     const syms = this.syms;
     const sa = (sym < syms.count ? syms.value(sym) : 0) + addend;
-    let v: number;
-    let section = -1;
-    switch (kind.op) {
-      case Op.Abs:
-        v = sa;
-        section = sym < syms.count ? syms.section(sym) : -1;
-        break;
-      case Op.PcRel:
-        v = sa - off;
-        break;
-      case Op.Set:
-        v = wrap(sa, kind);
-        break;
-      case Op.Add:
-        v = wrap(readField(this.view, this.bytes, off, kind, le) + sa, kind);
-        break;
-      default:
-        v = wrap(readField(this.view, this.bytes, off, kind, le) - sa, kind);
-        break;
-    }
+    const readsField = kind.op === Op.Add || kind.op === Op.Sub;
     this.lastSlot = slot;
-    this.lastValue = v;
-    this.lastSection = section;
+    this.lastValue = fieldValue(
+      kind,
+      sa,
+      off,
+      readsField ? readField(this.view, this.bytes, off, kind, le) : 0,
+    );
+    this.lastSection = kind.op === Op.Abs && sym < syms.count ? syms.section(sym) : -1;
   }
 }
 
-/** r_offset of the entry at `p`, as a small integer while its high word is 0 (always, in practice). */
+/** Bytes per REL/RELA entry. */
+function entrySize(rela: boolean, is64: boolean): number {
+  return rela ? (is64 ? 24 : 12) : is64 ? 16 : 8;
+}
+
+/** Bytes of the field a relocation of `kind` patches (at least the first byte of a ULEB128). */
+function fieldWidth(kind: RelocKind): number {
+  return kind.uleb ? 1 : Math.max(1, kind.bits >> 3);
+}
+
+/** What the machine's table says of relocation `type` (MIPS: the first of its three packed types). */
+function typeInfo(arch: ArchTable | undefined, machine: number, type: number): RelocType | undefined {
+  return arch?.types.get(type) ?? (machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+}
+
+/**
+ * The value a field holds after relocation `kind` (not Op.None) with symbol + addend `sa` applied at `off`;
+ * `current` is the field's value before, read only by the read-modify-write kinds (ADD, SUB).
+ */
+function fieldValue(kind: RelocKind, sa: number, off: number, current: number): number {
+  switch (kind.op) {
+    case Op.Abs:
+      return sa;
+    case Op.PcRel:
+      return sa - off;
+    case Op.Set:
+      return wrap(sa, kind);
+    case Op.Add:
+      return wrap(current + sa, kind);
+    default:
+      return wrap(current - sa, kind);
+  }
+}
+
+/**
+ * r_offset of the entry at `p`, as a small integer while its high word is 0 (always, in practice; unoptimised
+ * code would otherwise box a heap number per entry).
+ */
 function entryOffset(rv: DataView, p: number, is64: boolean, le: boolean): number {
   if (!is64) return rv.getUint32(p, le);
   const hi = rv.getUint32(p + (le ? 4 : 0), le);
