@@ -18,11 +18,12 @@
 //             and the npm package elfinfo (only where it can read the object: no extended numbering);
 //   - types:  (functions) readFileSync + readElf + readDwarf and a walk over every struct member (bench/dwarf.mjs'
 //             readAll), against `pahole -F dwarf`;
-//   - diff:   readFileSync of both + diffObjects, in process; median of interleaved runs; against the tools
-//             reading both objects;
-//   - memory: the peak RSS of a new node process that does exactly one pair diff, minus that of one that only
-//             loads the modules (the runtime's baseline), medians of 5 processes; the limit is twice the two
-//             files' size;
+//   - diff:   diffObjects on the two paths, as `elfdelta diff` does it (the files read, their debug sections
+//             only while the DWARF is read), in process; median of interleaved runs; against the tools reading
+//             both objects;
+//   - memory: the peak RSS of a new node process that does exactly one pair diff from the two paths, minus
+//             that of one that only loads the modules (the runtime's baseline), medians of 5 processes; the
+//             limit is twice the two files' size;
 //   - growth: between consecutive sizes, time(n2) / time(n1) against the work ratio n2 / n1; PASS when at
 //             most 1.25 × the work ratio.
 // The tools run with their output to /dev/null; a tool run is stopped after a cap (said in the table, and
@@ -345,7 +346,7 @@ function peakRss(pair) {
     const [a, b] = process.argv.slice(1);
     const out = {};
     if (a) {
-      const r = diffObjects(readFileSync(a), readFileSync(b));
+      const r = diffObjects(a, b);
       out.functions = r.functions.length;
     }
     let hwm;
@@ -400,12 +401,7 @@ async function series(name, pairs, libs, tools, withDwarf) {
     types = interleaved(pairs, PARSE_RUNS, (p) => readAll(elf, p.orig, false));
   }
   process.stderr.write(", diff");
-  const diffs = interleaved(
-    pairs,
-    DIFF_RUNS,
-    (p) => counts(diff.diffObjects(readFileSync(p.orig), readFileSync(p.patched))),
-    false,
-  );
+  const diffs = interleaved(pairs, DIFF_RUNS, (p) => counts(diff.diffObjects(p.orig, p.patched)), false);
   process.stderr.write(", peak memory");
   // The peak depends on when V8 happens to collect: the median of MEMORY_RUNS processes.
   const baseline = median(Array.from({ length: MEMORY_RUNS }, () => peakRss(undefined)));
@@ -566,7 +562,7 @@ export async function run() {
   const r = await series("relocations", relocationPairs, libs, tools, false);
   console.log(
     `parse and types: median of ${PARSE_RUNS} runs after one warm-up; diff: median of ${DIFF_RUNS} after one ` +
-      `warm-up on the smallest pair; the sizes interleaved, file reads included; tools: median of ${TOOL_RUNS} runs after one warm-up (one run when it ` +
+      `warm-up on the smallest pair; the sizes interleaved, from the paths (file reads included); tools: median of ${TOOL_RUNS} runs after one warm-up (one run when it ` +
       `takes more than ${TOOL_ONCE_MS / 1000} s), stopped after ${TOOL_CAP_MS / 1000} s (elfinfo ${ELFINFO_CAP_MS / 1000} s); ` +
       `peak memory: ${MEMORY_RUNS === 1 ? "one process" : `median of ${MEMORY_RUNS} processes`}.`,
   );

@@ -2,8 +2,12 @@
 // are success and the typed error (ElfError; for the diff also DiffUsageError), within a time bound and an
 // allocation bound. Everything the reader decodes lazily is exercised, each accessor on its own, so that one
 // typed error does not hide a crash in another table.
+import { unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { threadId } from "node:worker_threads";
 import { materialise } from "./mutate.mjs";
 import { BIG_SEED, seedBytes } from "./seeds.mjs";
 
@@ -21,6 +25,7 @@ export const ALLOC_PER_INPUT_BYTE = 4;
 export function makeTargets({ elf, dwarf, diff }) {
   return {
     readElf: elf.readElf,
+    openElf: typeof elf.openElf === "function" ? elf.openElf : undefined,
     readArchive: elf.readArchive,
     isArchive: elf.isArchive,
     ElfError: elf.ElfError,
@@ -92,9 +97,13 @@ export function probe(targets, c, bytes, original) {
       }
       break;
     }
-    case "diff":
-      step("diffObjects", () => targets.diffObjects(originalElf(targets, original, c.original), bytes));
+    case "diff": {
+      const report = step("diffObjects", () =>
+        targets.diffObjects(originalElf(targets, original, c.original), bytes),
+      );
+      if (targets.openElf) step("diff from disk", () => sameDiffFromDisk(targets, original, bytes, report));
       break;
+    }
     case "archive": {
       step("isArchive", () => targets.isArchive(bytes));
       const ar = step("readArchive", () => targets.readArchive(bytes));
@@ -190,6 +199,7 @@ function elfFileProbes(targets, step, e, big) {
 function dwarfProbes(targets, step, e, bytes) {
   const info = step("readDwarf", () => targets.readDwarf(e));
   if (targets.setInPlaceRelocationsFrom) step("relocations in place", () => samePaths(targets, bytes));
+  if (targets.openElf) step("debug sections on disk", () => sameFromDisk(targets, bytes));
   if (info && targets.typeSpelling) {
     step("typeSpelling", () => {
       let n = 0;
@@ -238,6 +248,118 @@ function samePaths(targets, bytes) {
       `the relocation index and the in-place table disagree at ${i}: ${index.slice(Math.max(0, i - 60), i + 120)} | ${inPlace.slice(Math.max(0, i - 60), i + 120)}`,
     );
   }
+}
+
+/** A file of this process and thread for the probes that read from disk (removed after each). */
+function scratchFile(tag) {
+  return join(tmpdir(), `elfdelta-fuzz-${process.pid}-${threadId}-${tag}.o`);
+}
+
+/**
+ * A file opened with its debug sections left on disk (`openElf(path, { deferDebug: true })`, the path the
+ * diff takes) must give the DWARF and line table of the same bytes read whole, or the same error. Throws an
+ * `Error` (a bug) when it does not.
+ */
+function sameFromDisk(targets, bytes) {
+  const path = scratchFile("dwarf");
+  const outcome = (open) => {
+    try {
+      const e = open();
+      const info = targets.readDwarf(e);
+      const lines = targets.readLineTable ? targets.readLineTable(e, 0) : undefined;
+      return `ok ${dwarfDigest(info)} ${lines ? `${lines.rows.length} ${JSON.stringify(lines.rows.slice(0, 200), big)}` : "-"}`;
+    } catch (err) {
+      if (err instanceof targets.ElfError) return `error ${err.code} ${err.message}`;
+      throw err;
+    }
+  };
+  writeFileSync(path, bytes);
+  try {
+    const whole = outcome(() => targets.readElf(bytes, { path }));
+    const lean = outcome(() => targets.openElf(path, { deferDebug: true }));
+    if (whole !== lean) throw new Error(`read whole and from disk disagree: ${firstDifference(whole, lean)}`);
+  } finally {
+    unlinkSync(path);
+  }
+}
+
+/**
+ * The same for a whole diff: from the two paths (the debug sections left on disk) against `report`, the diff
+ * of the two byte arrays the case made (undefined when it threw a typed error: then the same error). Compared
+ * in place, without a second copy of reports that garbage can make tens of megabytes.
+ */
+function sameDiffFromDisk(targets, original, bytes, report) {
+  const o = scratchFile("original");
+  const p = scratchFile("patched");
+  const error = (f) => {
+    try {
+      f();
+      return "no error";
+    } catch (err) {
+      if (err instanceof targets.ElfError || err instanceof targets.DiffUsageError)
+        return `error ${err.code} ${err.message}`;
+      throw err;
+    }
+  };
+  writeFileSync(o, original);
+  writeFileSync(p, bytes);
+  try {
+    if (report === undefined) {
+      const whole = error(() =>
+        targets.diffObjects(targets.readElf(original, { path: o }), targets.readElf(bytes, { path: p })),
+      );
+      const lean = error(() => targets.diffObjects(o, p));
+      if (whole !== lean) throw new Error(`diff of bytes and diff from disk disagree: ${whole} | ${lean}`);
+      return;
+    }
+    let lean;
+    const failed = error(() => {
+      lean = targets.diffObjects(o, p);
+    });
+    if (lean === undefined) throw new Error(`the diff of bytes succeeded, from disk: ${failed}`);
+    const where = firstUnequal(report, lean, "", labels(report), labels(lean));
+    if (where !== undefined) throw new Error(`diff of bytes and diff from disk disagree at ${where}`);
+  } finally {
+    unlinkSync(o);
+    unlinkSync(p);
+  }
+}
+
+/** A report's inputs' paths, to be set aside in its messages. */
+function labels(report) {
+  return [report.original?.path, report.patched?.path].filter((x) => typeof x === "string" && x !== "");
+}
+
+/** Where two reports (plain JSON data) first differ, the inputs' paths aside; undefined when they do not. */
+function firstUnequal(a, b, at, la, lb) {
+  if (a === b) return undefined;
+  if (typeof a === "string" && typeof b === "string") {
+    const set = (x, l) => l.reduce((s, path, k) => s.split(path).join(`<input ${k}>`), x);
+    return set(a, la) === set(b, lb) ? undefined : at;
+  }
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return at || "(root)";
+  if (Array.isArray(a) !== Array.isArray(b)) return at;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return `${at} (keys)`;
+  for (const k of keys) {
+    if (at === "" && (k === "original" || k === "patched")) {
+      const { path: _a, ...ra } = a[k];
+      const { path: _b, ...rb } = b[k];
+      const w = firstUnequal(ra, rb, `.${k}`, la, lb);
+      if (w !== undefined) return w;
+      continue;
+    }
+    if (!(k in b)) return `${at}.${k}`;
+    const w = firstUnequal(a[k], b[k], `${at}.${k}`, la, lb);
+    if (w !== undefined) return w;
+  }
+  return undefined;
+}
+
+function firstDifference(a, b) {
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return `at ${i}: ${a.slice(Math.max(0, i - 60), i + 120)} | ${b.slice(Math.max(0, i - 60), i + 120)}`;
 }
 
 const big = (_k, v) => (typeof v === "bigint" ? `${v}n` : v);

@@ -98,7 +98,8 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
 }
 
 function load(x: DiffInput, which: string): ElfFile {
-  if (typeof x === "string") return openElf(x);
+  // From a path the DWARF stays on disk until the DWARF reader wants it (about half of a -g object).
+  if (typeof x === "string") return openElf(x, { deferDebug: true });
   if (x instanceof Uint8Array) return readElf(x, { path: `<${which}>` });
   return x;
 }

@@ -486,7 +486,12 @@ export class ObjectView {
    */
   fileOffset(section: number, start: number, n: number): number {
     const h = this.elf.headers;
-    if (!h.has(section) || h.type(section) === SHT.NOBITS || (h.flags(section) & SHF.COMPRESSED) !== 0)
+    if (
+      !h.has(section) ||
+      h.type(section) === SHT.NOBITS ||
+      (h.flags(section) & SHF.COMPRESSED) !== 0 ||
+      !this.elf.holds(section)
+    )
       return -1;
     const offset = h.offset(section);
     if (start < 0 || start + n > h.size(section) || offset + start + n > this.elf.bytes.length) return -1;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { readElf } from "@elfdelta/elf";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,26 @@ describe("inputs", () => {
       expect(p.equals(before[1]!), target).toBe(true);
       expect(JSON.stringify(diffObjects(o, p)), target).toBe(first);
     }
+  });
+
+  it("give the same report from paths (the DWARF left on disk until read) as from bytes", () => {
+    let pairs = 0;
+    for (const target of ["x86_64-gcc", "armhf-gcc", "ppc64-gcc", "s390x-clang"]) {
+      for (const scenario of readdirSync(`${OUT}${target}/scenarios`)) {
+        for (const variant of ["fs", "nofs"]) {
+          const o = `${OUT}${target}/scenarios/${scenario}/orig.${variant}.o`;
+          const p = `${OUT}${target}/scenarios/${scenario}/patched.${variant}.o`;
+          if (!existsSync(o) || !existsSync(p)) continue;
+          const fromBytes = diffObjects(
+            readElf(readFileSync(o), { path: o }),
+            readElf(readFileSync(p), { path: p }),
+          );
+          expect(diffObjects(o, p), `${target} ${scenario} ${variant}`).toEqual(fromBytes);
+          pairs++;
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(100);
   });
 
   it("are quoted as they are in the file where code differs", () => {

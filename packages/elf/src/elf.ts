@@ -26,6 +26,25 @@ import {
 export interface ReadOptions {
   /** The file name, used in error messages. */
   path?: string;
+  /** For `openElf`: the input is an image of the file that leaves some sections out (see `deferred.ts`). */
+  partial?: PartialImage;
+}
+
+/** What an image of a file leaves out, and how to get it. */
+export interface PartialImage {
+  /** 1 for each section whose bytes the image does not hold (the rest of the image is the file's). */
+  readonly absent: Uint8Array;
+  /** Reads section `index` from the file into its place in the image (for what the image left out). */
+  readonly load?: (index: number) => void;
+  /** The file again, with its debug sections (`withDebugSections`); `file` is this image's file. */
+  readonly withDebug?: (file: ElfFile) => ElfFile;
+  /**
+   * The file whose image holds what this one leaves out: this file takes its headers from it, and its
+   * symbols, groups, notes and the contents of the sections it does not hold.
+   */
+  readonly shared?: ElfFile;
+  /** Gives the image's memory back at once (see `ElfFile.release`). */
+  readonly release?: () => void;
 }
 
 /**
@@ -55,11 +74,22 @@ export class ElfFile {
   #contents = new Map<number, Uint8Array>();
   #groups: SectionGroup[] | undefined;
   #segments: Segment[] | undefined;
+  readonly #partial: PartialImage | undefined;
+  readonly #shared: ElfFile | undefined;
 
   constructor(input: Uint8Array, options: ReadOptions = {}) {
     const bytes = plainBytes(input);
     this.bytes = bytes;
     this.path = options.path;
+    this.#partial = options.partial;
+    const shared = options.partial?.shared;
+    this.#shared = shared;
+    if (shared) {
+      this.header = shared.header;
+      this.headers = shared.headers;
+      this.shstrndx = shared.shstrndx;
+      return;
+    }
     this.header = withFile(options.path, () => readHeader(bytes));
     const table = withFile(options.path, () => readSections(bytes, this.header));
     this.headers = table.headers;
@@ -125,9 +155,53 @@ export class ElfFile {
       throw new ElfError("bad-section-link", `section ${index} does not exist`, 0, this.path);
   }
 
+  /**
+   * Whether `bytes` holds section `index`'s contents: always, but for a file opened with its debug sections
+   * left on disk (`openElf`), where those are read by `withDebugSections` (or into this image the first
+   * time anything else asks for them: everything here reads them right, at the cost of their memory).
+   */
+  holds(index: number): boolean {
+    return this.#partial === undefined || this.#partial.absent[index] !== 1;
+  }
+
+  /**
+   * This file with its debug sections in memory: itself, or for a file opened with them left on disk a new
+   * `ElfFile` over a second image, read now and not kept (the DWARF reader asks for it and drops it).
+   */
+  withDebugSections(): ElfFile {
+    const open = this.#partial?.withDebug;
+    return open ? withFile(this.path, () => open(this)) : this;
+  }
+
+  /**
+   * Gives the memory of an image read by `withDebugSections` back now, rather than when the collector gets
+   * to it (the two sides' images would otherwise overlap: ~60 MB each for an object of 100,000 functions).
+   * Its sections are then read through the file it shares the rest with. Nothing for other files.
+   */
+  release(): void {
+    if (this.#partial?.release === undefined) return;
+    this.#partial.absent.fill(1);
+    this.#partial.release();
+  }
+
+  /** Whether reads of section `index` go to the file this one shares its headers with (`PartialImage.shared`). */
+  #elsewhere(index: number): boolean {
+    return this.#shared !== undefined && this.#partial!.absent[index] === 1;
+  }
+
+  /** Reads a section the image left out into its place, rather than read the zeros there. */
+  #ensureHeld(index: number): void {
+    const p = this.#partial;
+    if (p === undefined || p.absent[index] !== 1 || !this.headers.has(index)) return;
+    p.load?.(index);
+    p.absent[index] = 0;
+  }
+
   /** The section's bytes as stored in the file (a view, no copy); empty for SHT_NOBITS. */
   rawData(index: number): Uint8Array {
     this.#checkIndex(index);
+    if (this.#elsewhere(index)) return this.#shared!.rawData(index);
+    this.#ensureHeld(index);
     const h = this.headers;
     if (h.type(index) === SHT.NOBITS) return new Uint8Array(0);
     const offset = h.offset(index);
@@ -160,6 +234,7 @@ export class ElfFile {
 
   /** `.symtab`, or undefined when the file has none (stripped). */
   get symbolTable(): SymbolTable | undefined {
+    if (this.#shared) return this.#shared.symbolTable;
     if (this.#symtab === undefined) {
       // From the view (validated once), which the diff and the DWARF reader may have made already.
       const view = this.symbolView;
@@ -174,6 +249,7 @@ export class ElfFile {
   }
 
   get dynamicSymbolTable(): SymbolTable | undefined {
+    if (this.#shared) return this.#shared.dynamicSymbolTable;
     if (this.#dynsym === undefined) this.#dynsym = this.#readTable(SHT.DYNSYM);
     return this.#dynsym ?? undefined;
   }
@@ -194,6 +270,7 @@ export class ElfFile {
    * same entries as `symbols`, for code that walks large tables.
    */
   get symbolView(): SymbolView | undefined {
+    if (this.#shared) return this.#shared.symbolView;
     if (this.#symtabView === undefined) {
       const i = this.#firstOfType(SHT.SYMTAB);
       this.#symtabView =
@@ -204,6 +281,7 @@ export class ElfFile {
 
   /** Symbols of the table in section `index` (SYMTAB or DYNSYM). */
   symbolsOf(index: number): readonly ElfSymbol[] {
+    if (this.#shared) return this.#shared.symbolsOf(index);
     if (this.symbolTable?.section.index === index) return this.symbolTable.symbols;
     if (this.dynamicSymbolTable?.section.index === index) return this.dynamicSymbolTable.symbols;
     this.#checkSymbolTable(index);
@@ -212,6 +290,7 @@ export class ElfFile {
 
   /** How many entries the SYMTAB or DYNSYM section `index` has (without decoding them). */
   symbolCountOf(index: number): number {
+    if (this.#shared) return this.#shared.symbolCountOf(index);
     const view = this.symbolView;
     if (view && view.tableIndex === index) return view.count;
     if (this.#symtab && this.#symtab.section.index === index) return this.#symtab.symbols.length;
@@ -254,7 +333,9 @@ export class ElfFile {
    */
   relocations(index: number): RelocationTable {
     // No closure per call (the diff decodes tables again in each pass): the callbacks are made once.
+    if (this.#elsewhere(index)) return this.#shared!.relocations(index);
     try {
+      this.#ensureHeld(index);
       return readRelocations(this.bytes, this.header, this.headers, index, this.#symbolCountFn, this.#dataFn);
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
@@ -267,7 +348,9 @@ export class ElfFile {
    * without new arrays, valid until the next decode into the same scratch.
    */
   relocationsInto(index: number, scratch: RelocationScratch): RelocationScratch {
+    if (this.#elsewhere(index)) return this.#shared!.relocationsInto(index, scratch);
     try {
+      this.#ensureHeld(index);
       return readRelocationsInto(
         this.bytes,
         this.header,
@@ -334,6 +417,7 @@ export class ElfFile {
 
   /** Every SHT_GROUP section, decoded. */
   get groups(): readonly SectionGroup[] {
+    if (this.#shared) return this.#shared.groups;
     if (!this.#groups) {
       this.#groups = this.guard(() =>
         this.#ofType(SHT.GROUP).map((i) =>
@@ -359,6 +443,7 @@ export class ElfFile {
   }
 
   get segments(): readonly Segment[] {
+    if (this.#shared) return this.#shared.segments;
     if (!this.#segments) {
       const s0info = this.headers.count > 0 ? this.headers.info(0) : undefined;
       this.#segments = this.guard(() => readSegments(this.bytes, this.header, s0info));
@@ -368,6 +453,7 @@ export class ElfFile {
 
   /** Notes of every SHT_NOTE section (relocatable files) or, without sections, every PT_NOTE segment. */
   notes(): { section?: number; notes: Note[] }[] {
+    if (this.#shared) return this.#shared.notes();
     return this.guard(() => {
       const out: { section?: number; notes: Note[] }[] = [];
       const h = this.headers;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isArchive, readArchive } from "./archive.js";
+import { openWithoutDebug } from "./deferred.js";
 import { ElfFile, withFile } from "./elf.js";
 import { ElfError } from "./errors.js";
 
@@ -23,8 +24,22 @@ export function readBytes(path: string): Uint8Array {
   }
 }
 
+export interface OpenOptions {
+  /**
+   * Leave the debug sections (non-allocated `.debug_*`, `.zdebug_*` and their relocations) on disk: they
+   * are about half of an object built with -g and only the DWARF reader wants them. `readDwarf` reads them
+   * through `withDebugSections()` into memory it gives back when done; anything else that asks for one gets
+   * it read from the file then. Files where it does not apply are read whole.
+   */
+  deferDebug?: boolean;
+}
+
 /** Reads an ELF file from disk. */
-export function openElf(path: string): ElfFile {
+export function openElf(path: string, options: OpenOptions = {}): ElfFile {
+  if (options.deferDebug) {
+    const partial = openWithoutDebug(path);
+    if (partial) return partial;
+  }
   return new ElfFile(readBytes(path), { path });
 }
 

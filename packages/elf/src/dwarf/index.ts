@@ -73,7 +73,11 @@ enum Frame {
  * malformed DWARF; returns empty lists when the file has no `.debug_info`.
  */
 export function readDwarf(elf: ElfFile): DwarfInfo {
-  return withFile(elf.path, () => new DwarfReader(elf).read());
+  // A file opened with its debug sections left on disk reads them now, into an image the model does not keep.
+  return withFile(elf.path, () => {
+    const file = elf.withDebugSections();
+    return new DwarfReader(file).read(file === elf ? undefined : () => file.release());
+  });
 }
 
 /**
@@ -262,7 +266,7 @@ class DwarfReader implements DieLookup {
    * does not pay for them). Malformed DWARF in the DIE tree, an abbreviation or any attribute's encoding is
    * refused here; a broken reference between subprograms or variables is refused when they are read.
    */
-  read(): DwarfInfo {
+  read(done?: () => void): DwarfInfo {
     for (const units of this.unitsByOrdinal) for (const u of units) this.allUnits.push(u);
     for (let i = 0; i < this.allUnits.length; i++) this.walk(this.allUnits[i]!, i);
     this.types.finish();
@@ -270,11 +274,20 @@ class DwarfReader implements DieLookup {
     let reader: DwarfReader | undefined = this;
     let functions: { subprograms: Subprogram[]; variables: Variable[] } | undefined;
     const path = this.elf.path;
+    let failure: unknown;
     const get = (): { subprograms: Subprogram[]; variables: Variable[] } => {
       if (functions === undefined) {
-        const self = reader!;
-        functions = withFile(path, () => self.functions());
-        reader = undefined; // nothing more to read: let the reader's scratch state go
+        if (reader === undefined) throw failure;
+        const self = reader;
+        try {
+          functions = withFile(path, () => self.functions());
+        } catch (e) {
+          failure = e;
+          throw e;
+        } finally {
+          reader = undefined; // nothing more to read: let the reader's scratch state go
+          done?.();
+        }
       }
       return functions;
     };
@@ -895,8 +908,12 @@ class DwarfReader implements DieLookup {
  * The line table of the unit whose `.debug_line` contribution starts at `offset` (0: the first): its file list
  * and rows. Addresses in relocatable files are section-relative, with the section in each row.
  */
-export function readLineTable(elf: ElfFile, offset = 0): { header: LineHeader; rows: LineRow[] } | undefined {
-  return withFile(elf.path, () => {
+export function readLineTable(
+  file: ElfFile,
+  offset = 0,
+): { header: LineHeader; rows: LineRow[] } | undefined {
+  return withFile(file.path, () => {
+    const elf = file.withDebugSections();
     const index = debugSectionIndex(elf);
     const line = namedSection(elf, ".debug_line", index);
     if (line.length === 0) return undefined;

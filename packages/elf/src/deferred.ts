@@ -1,0 +1,260 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { SHF, SHT } from "./constants.js";
+import { ElfFile } from "./elf.js";
+import { ElfError } from "./errors.js";
+import { readHeader } from "./header.js";
+import { readSections, type SectionHeaders } from "./sections.js";
+
+/**
+ * Reading an ELF file with its DWARF left on disk.
+ *
+ * In an object built with -g the debug sections and their relocations are about half the file, and only the
+ * DWARF reader wants them: a diff that holds both files whole holds their DWARF for its whole run. Opened
+ * this way, the file's image (one `Uint8Array` the size of the file, so every offset stays the file's) gets
+ * everything but those sections; their pages are never written, and a zero-filled buffer of that size comes
+ * from the system as pages it commits only when touched. `ElfFile.withDebugSections()` then reads the DWARF
+ * into a second image, which takes everything else (headers, symbols) from the first and which the DWARF
+ * reader gives back (`ElfFile.release`) once it has built its model. Anything else that asks for a section
+ * left out gets it read into its place then: the image never answers with the zeros that stand for it.
+ *
+ * Anything unusual — not ELF, a malformed header or section table, a deferred section sharing bytes with one
+ * that is kept — and the file is read whole, so that errors and results are those of `readElf` exactly.
+ */
+
+/** Whether section `i` is one the image leaves on disk: non-allocated DWARF, or relocations of it. */
+export function isDeferredDebug(h: SectionHeaders, i: number): boolean {
+  const type = h.type(i);
+  if (type === SHT.NOBITS || h.size(i) === 0) return false;
+  if (type === SHT.REL || type === SHT.RELA) {
+    const target = h.info(i);
+    return target !== i && h.has(target) && isDebugContents(h, target);
+  }
+  return isDebugContents(h, i);
+}
+
+/** Only PROGBITS: a debug name on another type (an init array, say) is something the diff does read. */
+function isDebugContents(h: SectionHeaders, i: number): boolean {
+  return (
+    h.type(i) === SHT.PROGBITS &&
+    (h.flags(i) & SHF.ALLOC) === 0 &&
+    h.size(i) > 0 &&
+    (h.nameStartsWith(i, ".debug_") || h.nameStartsWith(i, ".zdebug_"))
+  );
+}
+
+/** ES2024's resizable `ArrayBuffer` (in Node 20; the project's library types are ES2022). */
+type ResizableConstructor = new (
+  size: number,
+  options: { maxByteLength: number },
+) => ArrayBuffer & { resize(size: number): void };
+
+/** `[start, end)` ranges of the file, sorted and merged. */
+type Ranges = number[];
+
+function merged(list: [number, number][]): Ranges {
+  list.sort((a, b) => a[0] - b[0]);
+  const out: Ranges = [];
+  for (const [s, e] of list) {
+    const n = out.length;
+    if (n > 0 && s <= out[n - 1]!) out[n - 1] = Math.max(out[n - 1]!, e);
+    else out.push(s, e);
+  }
+  return out;
+}
+
+/** Whether `[s, e)` meets any of the ranges (a binary search: there are few, the sections many). */
+function meets(r: Ranges, s: number, e: number): boolean {
+  let lo = 0;
+  let hi = r.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (r[2 * mid + 1]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r.length / 2 && r[2 * lo]! < e;
+}
+
+/** An open file read by ranges into an image of its full size. */
+class Source {
+  readonly fd: number;
+  readonly size: number;
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, "r");
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      throw ioError(e, path);
+    }
+  }
+
+  /** Copies `[start, end)` of the file into the same place of `image`. */
+  read(image: Uint8Array, start: number, end: number): void {
+    let at = start;
+    try {
+      while (at < end) {
+        const n = readSync(this.fd, image, at, end - at, at);
+        if (n === 0) throw new ElfError("io", "the file got shorter while it was read", at, this.path);
+        at += n;
+      }
+    } catch (e) {
+      throw e instanceof ElfError ? e : ioError(e, this.path);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+function ioError(e: unknown, path: string): ElfError {
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  const why =
+    code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code || String(e);
+  return new ElfError("io", `cannot read file: ${why}`, 0, path);
+}
+
+/**
+ * What the image must hold before anything else: the ELF header, section 0, the section header table and
+ * the section-name table, read in that order (each tells where the next is). Undefined when the file is
+ * not plainly an ELF file with a section table: the caller reads it whole.
+ */
+function readFrame(src: Source, image: Uint8Array): SectionHeaders | undefined {
+  src.read(image, 0, Math.min(src.size, 64));
+  let header: ReturnType<typeof readHeader>;
+  try {
+    header = readHeader(image);
+  } catch {
+    return undefined;
+  }
+  const entry = header.is64 ? 64 : 40;
+  if (header.shoff === 0 || header.shentsize !== entry || header.shoff + entry > src.size) return undefined;
+  src.read(image, header.shoff, header.shoff + entry);
+  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const le = header.littleEndian;
+  const s0 = header.shoff;
+  const s0size = header.is64 ? Number(dv.getBigUint64(s0 + 32, le)) : dv.getUint32(s0 + 20, le);
+  const s0link = dv.getUint32(s0 + (header.is64 ? 40 : 24), le);
+  const count = header.shnumRaw !== 0 ? header.shnumRaw : s0size;
+  const tableEnd = header.shoff + count * entry;
+  if (!Number.isSafeInteger(tableEnd) || tableEnd > src.size) return undefined;
+  src.read(image, header.shoff, tableEnd);
+  const shstrndx = header.shstrndxRaw === 0xffff ? s0link : header.shstrndxRaw;
+  if (shstrndx !== 0 && shstrndx < count) {
+    const at = header.shoff + shstrndx * entry;
+    const offset = header.is64 ? Number(dv.getBigUint64(at + 24, le)) : dv.getUint32(at + 16, le);
+    const size = header.is64 ? Number(dv.getBigUint64(at + 32, le)) : dv.getUint32(at + 20, le);
+    if (!Number.isSafeInteger(offset + size) || offset + size > src.size) return undefined;
+    src.read(image, offset, offset + size);
+  }
+  if (header.phoff !== 0 && header.phnum > 0) {
+    const end = header.phoff + header.phnum * header.phentsize;
+    if (!Number.isSafeInteger(end) || end > src.size) return undefined;
+    src.read(image, header.phoff, end);
+  }
+  try {
+    return readSections(image, header).headers;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file's frame (header, program and section header tables) as ranges. */
+function frameRanges(image: Uint8Array, h: SectionHeaders): [number, number][] {
+  const header = readHeader(image);
+  const out: [number, number][] = [[0, header.is64 ? 64 : 52]];
+  out.push([header.shoff, header.shoff + h.count * header.shentsize]);
+  if (header.phoff !== 0 && header.phnum > 0)
+    out.push([header.phoff, header.phoff + header.phnum * header.phentsize]);
+  return out;
+}
+
+function sectionRange(h: SectionHeaders, i: number): [number, number] {
+  const o = h.offset(i);
+  return [o, o + h.size(i)];
+}
+
+/**
+ * Opens `path` with its debug sections left on disk (see above); undefined when that does not apply
+ * (nothing to leave out, or anything unusual), for the caller to read the file whole.
+ */
+export function openWithoutDebug(path: string): ElfFile | undefined {
+  const src = new Source(path);
+  try {
+    const image = new Uint8Array(src.size);
+    const h = readFrame(src, image);
+    if (!h) return undefined;
+    const absent = new Uint8Array(h.count);
+    const deferred: [number, number][] = [];
+    for (let i = 1; i < h.count; i++) {
+      if (!isDeferredDebug(h, i)) continue;
+      absent[i] = 1;
+      deferred.push(sectionRange(h, i));
+    }
+    if (deferred.length === 0) return undefined;
+    const out = merged(deferred);
+    // Bytes that a kept section or the frame shares with a deferred one: read the file whole.
+    for (const [s, e] of frameRanges(image, h)) if (meets(out, s, e)) return undefined;
+    for (let i = 1; i < h.count; i++) {
+      if (absent[i] || h.type(i) === SHT.NOBITS || h.size(i) === 0) continue;
+      const [s, e] = sectionRange(h, i);
+      if (meets(out, s, e)) return undefined;
+    }
+    let at = 0;
+    for (let k = 0; k < out.length; k += 2) {
+      src.read(image, at, out[k]!);
+      at = out[k + 1]!;
+    }
+    src.read(image, at, src.size);
+    const size = src.size;
+    const load = (index: number): void => readSection(path, size, image, sectionRange(h, index));
+    return new ElfFile(image, {
+      path,
+      partial: { absent, load, withDebug: (file) => openDebugImage(file, path, size) },
+    });
+  } finally {
+    src.close();
+  }
+}
+
+/** Reads one left-out section into its place, from the file opened again (it must not have changed size). */
+function readSection(path: string, size: number, image: Uint8Array, [start, end]: [number, number]): void {
+  const src = new Source(path);
+  try {
+    if (src.size !== size) throw new ElfError("io", "the file changed size while it was read", 0, path);
+    src.read(image, start, end);
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * The image the DWARF reader works on: the deferred sections alone, the rest (headers, symbols) shared with
+ * `main`, the file opened without them.
+ */
+function openDebugImage(main: ElfFile, path: string, size: number): ElfFile {
+  const src = new Source(path);
+  try {
+    if (src.size !== size) throw new ElfError("io", "the file changed size while it was read", 0, path);
+    // Resizable, to be given back the moment the DWARF reader is done (`ElfFile.release`): V8 decommits a
+    // resizable buffer's pages when it shrinks, where a plain one waits for a collection.
+    const buffer = new (ArrayBuffer as unknown as ResizableConstructor)(size, { maxByteLength: size });
+    const image = new Uint8Array(buffer, 0, size);
+    const h = main.headers;
+    const absent = new Uint8Array(h.count).fill(1);
+    const wanted: [number, number][] = [];
+    for (let i = 1; i < h.count; i++) {
+      if (main.holds(i)) continue;
+      absent[i] = 0;
+      wanted.push(sectionRange(h, i));
+    }
+    const ranges = merged(wanted);
+    for (let k = 0; k < ranges.length; k += 2) src.read(image, ranges[k]!, ranges[k + 1]!);
+    return new ElfFile(image, {
+      path,
+      partial: { absent, shared: main, release: () => buffer.resize(0) },
+    });
+  } finally {
+    src.close();
+  }
+}
