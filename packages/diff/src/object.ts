@@ -568,6 +568,11 @@ export class ObjectView {
     return this.#passRelocs(section, this.#onceScratch, true);
   }
 
+  /** Ends a `relocsOnce` look: a large table's buffer is not kept for the next one (see `RelocationScratch.drop`). */
+  relocsOnceDone(): void {
+    this.#onceScratch?.drop();
+  }
+
   #onceScratch: RelocationScratch | undefined;
   /**
    * The scratch of the whole-object passes (chunk boundaries, references, users), which never run inside

@@ -324,6 +324,13 @@ function decode(
 const NO_OFFSETS = new Float64Array(0);
 const NO_WORDS = new Uint32Array(0);
 const NO_ADDENDS = new BigInt64Array(0);
+const EMPTY_VIEWS: ScratchViews = {
+  offsets: NO_OFFSETS,
+  types: NO_WORDS,
+  symbols: NO_WORDS,
+  addends: NO_ADDENDS,
+  addendWords: NO_WORDS,
+};
 
 /**
  * Arrays lent to `readRelocationsInto`, reused from table to table: exactly `count` long each time (callers
@@ -342,16 +349,20 @@ export class RelocationScratch {
   addendWords: Uint32Array = NO_WORDS;
   readonly #bySize: (ScratchViews | undefined)[] = [];
   #big = new ArrayBuffer(0);
+  /** Whether the arrays are a table's own buffer, lent for one decode (see `reserve`). */
+  #lent = false;
 
   /** Points the arrays at `count` entries of storage (what the last call lent is no longer valid). */
   reserve(count: number): void {
     let v: ScratchViews;
+    this.#lent = false;
     if (count < POOLED_SIZES) {
       v = this.#bySize[count] ??= views(new ArrayBuffer(count * 24), count);
     } else if (count * 24 > BIG_KEPT_BYTES) {
       // Lent, not kept: a scratch lives as long as its object's view, and one pointer table of 400,000
       // entries kept 9 MB per view for the rest of the diff. Such tables are few; each gets its own buffer.
       v = views(new ArrayBuffer(count * 24), count);
+      this.#lent = true;
     } else {
       if (this.#big.byteLength < count * 24)
         this.#big = new ArrayBuffer(
@@ -359,6 +370,21 @@ export class RelocationScratch {
         );
       v = views(this.#big, count);
     }
+    this.#point(v);
+  }
+
+  /**
+   * Lets go of a large table's buffer once its decode is no longer needed: the arrays keep pointing at the
+   * last decode, and a scratch lives as long as its view (the last of a pass could stay for the whole diff).
+   */
+  drop(): void {
+    if (!this.#lent) return;
+    this.#lent = false;
+    this.count = 0;
+    this.#point(EMPTY_VIEWS);
+  }
+
+  #point(v: ScratchViews): void {
     this.offsets = v.offsets;
     this.types = v.types;
     this.symbols = v.symbols;

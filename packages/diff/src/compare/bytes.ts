@@ -102,6 +102,15 @@ export function compareRanges(keys: Keys, o: Entity, p: Entity): RangeDiff {
 
 /** True when the relocations of `o` and `p` correspond one to one (same type, place and target). */
 function sameRelocations(keys: Keys, o: Entity, p: Entity): boolean {
+  try {
+    return sameRelocationsOnce(keys, o, p);
+  } finally {
+    keys.view("original").relocsOnceDone();
+    keys.view("patched").relocsOnceDone();
+  }
+}
+
+function sameRelocationsOnce(keys: Keys, o: Entity, p: Entity): boolean {
   const ov = keys.view("original");
   const pv = keys.view("patched");
   const oEmpty = o.section < 0 || o.nobits;
