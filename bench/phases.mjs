@@ -10,7 +10,7 @@
 // What keeping that much of small objects alive costs in peak RSS, against the same in typed arrays: each in a
 // process of its own (the young generation's growth is part of the answer).
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -29,7 +29,7 @@ else {
 
 async function phases(original, patched) {
   const dist = (p) => pathToFileURL(`${ROOT}packages/${p}`).href;
-  const { readElf } = await import(dist("elf/dist/index.js"));
+  const { openElf } = await import(dist("elf/dist/index.js"));
   const { ObjectView, analyse, getProfile } = await import(dist("diff/dist/index.js"));
   const { buildReport } = await import(dist("diff/dist/build.js"));
   const { locateFindings } = await import(dist("diff/dist/locate.js"));
@@ -54,13 +54,11 @@ async function phases(original, patched) {
   const phase = (name) => ends.push([name, now()]);
   const start = now();
 
-  const a = readFileSync(original);
-  const b = readFileSync(patched);
-  phase("both files read");
+  // As `elfdelta diff` reads them: each file's image without its debug sections (see openElf's deferDebug).
   const profile = getProfile("general");
-  const ov = new ObjectView(readElf(a, { path: original }), profile.view);
+  const ov = new ObjectView(openElf(original, { deferDebug: true }), profile.view);
   phase("ObjectView, original");
-  const pv = new ObjectView(readElf(b, { path: patched }), profile.view);
+  const pv = new ObjectView(openElf(patched, { deferDebug: true }), profile.view);
   phase("ObjectView, patched");
   const analysis = analyse(ov, pv, { phase });
   const report = locateFindings(buildReport(analysis, profile), analysis);
@@ -84,7 +82,7 @@ async function phases(original, patched) {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows)
     console.log(r.map((x, c) => (c === 0 ? x.padEnd(w[c]) : x.padStart(w[c]))).join("  "));
-  const files = (a.length + b.length) / 2 ** 20;
+  const files = (statSync(original).size + statSync(patched).size) / 2 ** 20;
   console.log(
     `files ${files.toFixed(0)} MiB; limit (twice the files) ${(2 * files).toFixed(0)} MiB; ` +
       `peak of the process over the packages loaded ${(peakMiB() - base).toFixed(0)} MiB; ` +
