@@ -159,6 +159,17 @@ function readFrame(src: Source, image: Uint8Array): SectionHeaders | undefined {
   }
 }
 
+/** Whether the frame or a kept section has bytes in the ranges `out` of the sections left out (`absent`). */
+function sharesBytes(image: Uint8Array, h: SectionHeaders, out: Ranges, absent: Uint8Array): boolean {
+  for (const [s, e] of frameRanges(image, h)) if (meets(out, s, e)) return true;
+  for (let i = 1; i < h.count; i++) {
+    if (absent[i] || h.type(i) === SHT.NOBITS || h.size(i) === 0) continue;
+    const [s, e] = sectionRange(h, i);
+    if (meets(out, s, e)) return true;
+  }
+  return false;
+}
+
 /** The file's frame (header, program and section header tables) as ranges. */
 function frameRanges(image: Uint8Array, h: SectionHeaders): [number, number][] {
   const header = readHeader(image);
@@ -175,8 +186,9 @@ function sectionRange(h: SectionHeaders, i: number): [number, number] {
 }
 
 /**
- * Opens `path` with its debug sections left on disk (see above); undefined when that does not apply
- * (nothing to leave out, or anything unusual), for the caller to read the file whole.
+ * Opens `path` with its debug sections left on disk (see above): read whole into the same image when there
+ * is nothing to leave out or a kept section shares bytes with one left out; undefined when the frame is
+ * anything unusual, for the caller to read the file whole as `readElf` would.
  */
 export function openWithoutDebug(path: string): ElfFile | undefined {
   const src = new Source(path);
@@ -191,14 +203,10 @@ export function openWithoutDebug(path: string): ElfFile | undefined {
       absent[i] = 1;
       deferred.push(sectionRange(h, i));
     }
-    if (deferred.length === 0) return undefined;
     const out = merged(deferred);
-    // Bytes that a kept section or the frame shares with a deferred one: read the file whole.
-    for (const [s, e] of frameRanges(image, h)) if (meets(out, s, e)) return undefined;
-    for (let i = 1; i < h.count; i++) {
-      if (absent[i] || h.type(i) === SHT.NOBITS || h.size(i) === 0) continue;
-      const [s, e] = sectionRange(h, i);
-      if (meets(out, s, e)) return undefined;
+    if (out.length === 0 || sharesBytes(image, h, out, absent)) {
+      src.read(image, 0, src.size);
+      return new ElfFile(image, { path });
     }
     let at = 0;
     for (let k = 0; k < out.length; k += 2) {
