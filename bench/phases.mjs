@@ -30,7 +30,7 @@ else {
 async function phases(original, patched) {
   const dist = (p) => pathToFileURL(`${ROOT}packages/${p}`).href;
   const { openElf } = await import(dist("elf/dist/index.js"));
-  const { ObjectView, analyse, getProfile } = await import(dist("diff/dist/index.js"));
+  const { ObjectView, analyse, getProfile, readDebugInfo } = await import(dist("diff/dist/index.js"));
   const { buildReport } = await import(dist("diff/dist/build.js"));
   const { locateFindings } = await import(dist("diff/dist/locate.js"));
 
@@ -54,13 +54,20 @@ async function phases(original, patched) {
   const phase = (name) => ends.push([name, now()]);
   const start = now();
 
-  // As `elfdelta diff` reads them: each file's image without its debug sections (see openElf's deferDebug).
+  // In the order of `diffObjects` on two paths: each file's image without its debug sections (see openElf's
+  // deferDebug), its DWARF read at once, then the views and the analysis.
   const profile = getProfile("general");
-  const ov = new ObjectView(openElf(original, { deferDebug: true }), profile.view);
+  const o = openElf(original, { deferDebug: true });
+  const od = readDebugInfo(o, "original");
+  phase("DWARF read, original");
+  const p = openElf(patched, { deferDebug: true });
+  const pd = readDebugInfo(p, "patched");
+  phase("DWARF read, patched");
+  const ov = new ObjectView(o, profile.view);
   phase("ObjectView, original");
-  const pv = new ObjectView(openElf(patched, { deferDebug: true }), profile.view);
+  const pv = new ObjectView(p, profile.view);
   phase("ObjectView, patched");
-  const analysis = analyse(ov, pv, { phase });
+  const analysis = analyse(ov, pv, { phase }, { original: od, patched: pd });
   const report = locateFindings(buildReport(analysis, profile), analysis);
   phase("rest of the analysis, report");
   await new Promise((r) => setTimeout(r, 30));

@@ -12,7 +12,7 @@ import { compareTypes, type TypeOutcome } from "./compare/types.js";
 import { TypeUsage } from "./compare/usage.js";
 import { isContentSection } from "./correlate/sections.js";
 import { type Correlation, correlate } from "./correlate/symbols.js";
-import { type DebugInfo, loadDebugInfo } from "./debuginfo.js";
+import { type DebugInfo, type DwarfRead, loadDebugInfo } from "./debuginfo.js";
 import type { Entity, ObjectView } from "./object.js";
 
 /**
@@ -54,10 +54,21 @@ export type AnalysisPhase =
   | "data"
   | "types and signatures";
 
-export function analyse(original: ObjectView, patched: ObjectView, hooks: AnalysisHooks = {}): Analysis {
-  const od = loadDebugInfo(original, "original");
+/** Each build's DWARF, when read before the analysis (`readDebugInfo`); read by `analyse` otherwise. */
+export interface DwarfReads {
+  readonly original?: DwarfRead;
+  readonly patched?: DwarfRead;
+}
+
+export function analyse(
+  original: ObjectView,
+  patched: ObjectView,
+  hooks: AnalysisHooks = {},
+  dwarf: DwarfReads = {},
+): Analysis {
+  const od = loadDebugInfo(original, "original", dwarf.original);
   hooks.phase?.("debug info, original");
-  const pd = loadDebugInfo(patched, "patched");
+  const pd = loadDebugInfo(patched, "patched", dwarf.patched);
   hooks.phase?.("debug info, patched");
   const problems = [...(od.ok ? [] : [od.problem]), ...(pd.ok ? [] : [pd.problem])];
   const debugO = od.ok ? od.debug : undefined;

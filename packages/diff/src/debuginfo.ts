@@ -1,4 +1,11 @@
-import { type DwarfInfo, ElfError, readDwarf, type Subprogram, type Variable } from "@elfdelta/elf";
+import {
+  type DwarfInfo,
+  ElfError,
+  type ElfFile,
+  readDwarf,
+  type Subprogram,
+  type Variable,
+} from "@elfdelta/elf";
 import { KeyTable } from "./correlate/keytable.js";
 import type { ObjectView } from "./object.js";
 
@@ -60,16 +67,44 @@ export type DebugLoad =
   | { readonly ok: true; readonly debug: DebugInfo }
   | { readonly ok: false; readonly problem: string };
 
-export function loadDebugInfo(view: ObjectView, label: string): DebugLoad {
-  const hasInfo = view.elf.sectionIndex(".debug_info") >= 0 || view.elf.sectionIndex(".zdebug_info") >= 0;
+/** One build's DWARF as read, before the diff indexes it against its `ObjectView`; or why there is none. */
+export type DwarfRead =
+  | { readonly ok: true; readonly info: DwarfInfo }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * Reads the DWARF of one build, subprograms and variables included (`readDwarf` decodes those when first
+ * asked, and lets go of its working memory then). `diffObjects` calls it as soon as a file is open, before
+ * anything else of the diff is built: the reading's working memory comes and goes while the process holds
+ * least (12,500 functions: the peak 20 MiB lower than reading it after the views).
+ */
+export function readDebugInfo(elf: ElfFile, label: string): DwarfRead {
+  const hasInfo = elf.sectionIndex(".debug_info") >= 0 || elf.sectionIndex(".zdebug_info") >= 0;
   if (!hasInfo) return { ok: false, problem: `the ${label} object has no .debug_info` };
   try {
-    // Indexing is inside the try: readDwarf builds subprograms and variables lazily, so their errors surface here.
-    return { ok: true, debug: indexDebugInfo(view, readDwarf(view.elf)) };
+    const info = readDwarf(elf);
+    // Decoded here, where a broken reference between them throws (see `DwarfInfo`).
+    void info.subprograms;
+    void info.variables;
+    return { ok: true, info };
   } catch (e) {
-    if (e instanceof ElfError)
-      return { ok: false, problem: `the ${label} object's DWARF is unreadable: ${e.describe()}` };
-    throw e;
+    return { ok: false, problem: unreadable(e, label) };
+  }
+}
+
+function unreadable(e: unknown, label: string): string {
+  if (e instanceof ElfError) return `the ${label} object's DWARF is unreadable: ${e.describe()}`;
+  throw e;
+}
+
+/** The DWARF of one build indexed for the diff: read now, or as `readDebugInfo` read it before. */
+export function loadDebugInfo(view: ObjectView, label: string, read?: DwarfRead): DebugLoad {
+  const r = read ?? readDebugInfo(view.elf, label);
+  if (!r.ok) return r;
+  try {
+    return { ok: true, debug: indexDebugInfo(view, r.info) };
+  } catch (e) {
+    return { ok: false, problem: unreadable(e, label) };
   }
 }
 

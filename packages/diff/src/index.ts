@@ -1,6 +1,7 @@
 import { type ElfFile, openElf, readElf } from "@elfdelta/elf";
 import { analyse } from "./analysis.js";
 import { buildReport } from "./build.js";
+import { readDebugInfo } from "./debuginfo.js";
 import { locateFindings } from "./locate.js";
 import { ObjectView } from "./object.js";
 import { applyPolicy, loadPolicy, type Policy } from "./policy.js";
@@ -8,9 +9,10 @@ import { DiffUsageError, getProfile, profileHooks } from "./profiles/index.js";
 import type { Report } from "./report.js";
 
 export type { Analysis, AnalysisHooks, AnalysisPhase } from "./analysis.js";
-export { analyse } from "./analysis.js";
+export { analyse, type DwarfReads } from "./analysis.js";
 export { type ParsedName, parseName } from "./correlate/names.js";
 export { type Correlation, type PairingMethod, pairingMethod } from "./correlate/symbols.js";
+export { type DwarfRead, readDebugInfo } from "./debuginfo.js";
 export { ObjectView } from "./object.js";
 export {
   type ApplyPolicyOptions,
@@ -78,7 +80,9 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
     options.specialSectionSizes ? { specialSectionSizes: options.specialSectionSizes } : {},
   );
   const policy = typeof options.policy === "string" ? loadPolicy(options.policy) : options.policy;
+  // Each build's DWARF is read as soon as its file is open, before anything else is built (see readDebugInfo).
   const o = load(original, "original");
+  const od = readDebugInfo(o, "original");
   const p = load(patched, "patched");
   if (o.machine !== p.machine) {
     throw new DiffUsageError(
@@ -92,7 +96,11 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
       "one object is 32-bit and the other 64-bit: compare two builds of the same object",
     );
   }
-  const analysis = analyse(new ObjectView(o, profile.view), new ObjectView(p, profile.view), hooks);
+  const pd = readDebugInfo(p, "patched");
+  const analysis = analyse(new ObjectView(o, profile.view), new ObjectView(p, profile.view), hooks, {
+    original: od,
+    patched: pd,
+  });
   const report = locateFindings(buildReport(analysis, profile), analysis);
   return policy ? applyPolicy(report, policy, options.now ? { now: options.now } : {}) : report;
 }

@@ -140,6 +140,44 @@ describe("inputs", () => {
   });
 });
 
+describe("DWARF read before the analysis", () => {
+  it("gives the analysis and its problems that reading it inside gives", async () => {
+    const { analyse, getProfile, ObjectView, readDebugInfo } = await import("../src/index.js");
+    const { buildReport } = await import("../src/build.js");
+    const profile = getProfile("general");
+    const dir = `${OUT}x86_64-gcc/scenarios/struct-member-inserted-middle`;
+    const orig = readFileSync(`${dir}/orig.fs.o`);
+    // A patched build whose .debug_info starts with a unit of a version no reader knows: a DWARF problem.
+    const broken = new Uint8Array(readFileSync(`${dir}/patched.fs.o`));
+    const elf = readElf(broken);
+    const info = elf.headers.offset(elf.sectionIndex(".debug_info"));
+    new DataView(broken.buffer).setUint16(info + 4, 99, true);
+    for (const patched of [readFileSync(`${dir}/patched.fs.o`), broken]) {
+      const inside = analyse(
+        new ObjectView(readElf(orig), profile.view),
+        new ObjectView(readElf(patched), profile.view),
+      );
+      const o = readElf(orig);
+      const p = readElf(patched);
+      const before = analyse(
+        new ObjectView(o, profile.view),
+        new ObjectView(p, profile.view),
+        {},
+        {
+          original: readDebugInfo(o, "original"),
+          patched: readDebugInfo(p, "patched"),
+        },
+      );
+      expect(before.debug.problems).toEqual(inside.debug.problems);
+      expect(buildReport(before, profile)).toEqual(buildReport(inside, profile));
+    }
+    const p = readElf(broken);
+    const read = readDebugInfo(p, "patched");
+    expect(read.ok).toBe(false);
+    expect(read.ok ? "" : read.problem).toMatch(/^the patched object's DWARF is unreadable: /);
+  });
+});
+
 describe("analyse's phase hook", () => {
   it("names each phase once, in order, as the phase ends", async () => {
     const { analyse, getProfile, ObjectView } = await import("../src/index.js");
