@@ -59,10 +59,10 @@ async function phases(original, patched) {
   const profile = getProfile("general");
   const o = openElf(original, { deferDebug: true });
   const od = readDebugInfo(o, "original");
-  phase("DWARF read, original");
+  phase("original opened, its DWARF read");
   const p = openElf(patched, { deferDebug: true });
   const pd = readDebugInfo(p, "patched");
-  phase("DWARF read, patched");
+  phase("patched opened, its DWARF read");
   const ov = new ObjectView(o, profile.view);
   phase("ObjectView, original");
   const pv = new ObjectView(p, profile.view);
