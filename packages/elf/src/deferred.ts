@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { SHF, SHT } from "./constants.js";
 import { ElfFile } from "./elf.js";
-import { ElfError } from "./errors.js";
+import { ElfError, ioError } from "./errors.js";
 import { readHeader } from "./header.js";
 import { readSections, type SectionHeaders } from "./sections.js";
 
@@ -74,6 +74,9 @@ function meets(r: Ranges, s: number, e: number): boolean {
   return lo < r.length / 2 && r[2 * lo]! < e;
 }
 
+/** The largest file read into an image: `readFileSync`'s limit, so that both ways refuse the same files. */
+const MAX_IMAGE = 2 ** 31 - 1;
+
 /** An open file read by ranges into an image of its full size. */
 class Source {
   readonly fd: number;
@@ -105,13 +108,6 @@ class Source {
   close(): void {
     closeSync(this.fd);
   }
-}
-
-function ioError(e: unknown, path: string): ElfError {
-  const code = (e as NodeJS.ErrnoException).code ?? "";
-  const why =
-    code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code || String(e);
-  return new ElfError("io", `cannot read file: ${why}`, 0, path);
 }
 
 /**
@@ -193,6 +189,8 @@ function sectionRange(h: SectionHeaders, i: number): [number, number] {
 export function openWithoutDebug(path: string): ElfFile | undefined {
   const src = new Source(path);
   try {
+    // Past what `readFileSync` reads (2 GiB), its typed error, from the caller's whole read.
+    if (src.size >= MAX_IMAGE) return undefined;
     const image = new Uint8Array(src.size);
     const h = readFrame(src, image);
     if (!h) return undefined;

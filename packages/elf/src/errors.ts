@@ -63,6 +63,20 @@ export function fail(code: ElfErrorCode, message: string, offset: number): never
   throw new ElfError(code, message, offset);
 }
 
+/** An I/O failure reading `path` as a typed error, said the way a person reads it. */
+export function ioError(e: unknown, path: string): ElfError {
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EISDIR"
+        ? "is a directory"
+        : code === "EACCES"
+          ? "permission denied"
+          : code || String(e);
+  return new ElfError("io", `cannot read file: ${why}`, 0, path);
+}
+
 export function isElfError(e: unknown): e is ElfError {
   return e instanceof ElfError;
 }

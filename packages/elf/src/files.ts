@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { isArchive, readArchive } from "./archive.js";
 import { openWithoutDebug } from "./deferred.js";
 import { ElfFile, withFile } from "./elf.js";
-import { ElfError } from "./errors.js";
+import { ioError } from "./errors.js";
 
 /** Reads a whole file into one Uint8Array, turning I/O failures into typed errors. */
 export function readBytes(path: string): Uint8Array {
@@ -11,16 +11,7 @@ export function readBytes(path: string): Uint8Array {
     const b = readFileSync(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "";
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : code || String(e);
-    throw new ElfError("io", `cannot read file: ${why}`, 0, path);
+    throw ioError(e, path);
   }
 }
 

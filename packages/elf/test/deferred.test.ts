@@ -150,27 +150,31 @@ describe("openElf with the debug sections left on disk", () => {
     const badTable = new Uint8Array(original);
     new DataView(badTable.buffer).setBigUint64(40, BigInt(original.length + 100), true);
     cases.push(["section table past the end", badTable]);
-    for (const [name, bytes] of cases) {
+    const paths = cases.map(([name, bytes]) => {
       const path = join(dir, `${name.replaceAll(" ", "-")}.o`);
       writeFileSync(path, bytes);
-      const error = (f: () => unknown) => {
-        try {
-          f();
-          return "no error";
-        } catch (e) {
-          expect(e, name).toBeInstanceOf(ElfError);
-          return `${(e as ElfError).code} ${(e as ElfError).message}`;
-        }
-      };
+      return path;
+    });
+    // And paths that are not files to read: the same typed I/O errors.
+    paths.push(dir, join(dir, "missing.o"));
+    const error = (f: () => unknown) => {
+      try {
+        f();
+        return "no error";
+      } catch (e) {
+        expect(e).toBeInstanceOf(ElfError);
+        return `${(e as ElfError).code} ${(e as ElfError).message} ${(e as ElfError).file}`;
+      }
+    };
+    for (const path of paths) {
+      const whole = error(() => openElf(path));
+      expect(whole, path).not.toBe("no error");
       expect(
         error(() => openElf(path, { deferDebug: true })),
-        name,
-      ).toBe(error(() => openElf(path)));
-      expect(
-        error(() => openElf(path)),
-        name,
-      ).not.toBe("no error");
+        path,
+      ).toBe(whole);
     }
+    expect(error(() => openElf(dir))).toMatch(/^io cannot read file: is a directory/);
   });
 
   it("refuses with a typed error a file that changed size before its DWARF was read", () => {
