@@ -144,6 +144,8 @@ function readFrame(src: Source, image: Uint8Array): SectionHeaders | undefined {
     src.read(image, offset, offset + size);
   }
   if (header.phoff !== 0 && header.phnum > 0) {
+    // PN_XNUM (the count in section 0) and entries too small to hold a header: read whole.
+    if (header.phnum === 0xffff || header.phentsize < (header.is64 ? 56 : 32)) return undefined;
     const end = header.phoff + header.phnum * header.phentsize;
     if (!Number.isSafeInteger(end) || end > src.size) return undefined;
     src.read(image, header.phoff, end);
@@ -166,13 +168,24 @@ function sharesBytes(image: Uint8Array, h: SectionHeaders, out: Ranges, absent: 
   return false;
 }
 
-/** The file's frame (header, program and section header tables) as ranges. */
+/**
+ * The file's frame (header, program and section header tables) and the bytes of its segments as ranges:
+ * notes and segments are read by file offset, not by section.
+ */
 function frameRanges(image: Uint8Array, h: SectionHeaders): [number, number][] {
   const header = readHeader(image);
   const out: [number, number][] = [[0, header.is64 ? 64 : 52]];
   out.push([header.shoff, header.shoff + h.count * header.shentsize]);
-  if (header.phoff !== 0 && header.phnum > 0)
-    out.push([header.phoff, header.phoff + header.phnum * header.phentsize]);
+  if (header.phoff === 0 || header.phnum === 0) return out;
+  out.push([header.phoff, header.phoff + header.phnum * header.phentsize]);
+  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const le = header.littleEndian;
+  for (let k = 0; k < header.phnum; k++) {
+    const at = header.phoff + k * header.phentsize;
+    const offset = header.is64 ? Number(dv.getBigUint64(at + 8, le)) : dv.getUint32(at + 4, le);
+    const size = header.is64 ? Number(dv.getBigUint64(at + 32, le)) : dv.getUint32(at + 16, le);
+    if (size > 0) out.push([offset, offset + size]);
+  }
   return out;
 }
 

@@ -177,6 +177,32 @@ describe("openElf with the debug sections left on disk", () => {
     expect(error(() => openElf(dir))).toMatch(/^io cannot read file: is a directory/);
   });
 
+  it("reads whole a file whose segments cover a debug section (notes are read by file offset)", () => {
+    const original = readFileSync(samples[0]!);
+    const whole = readElf(original);
+    const info = whole.sectionIndex(".debug_info");
+    // One PT_NOTE program header, appended, over .debug_info.
+    const bytes = new Uint8Array(original.length + 56);
+    bytes.set(original);
+    const dv = new DataView(bytes.buffer);
+    dv.setBigUint64(32, BigInt(original.length), true); // e_phoff
+    dv.setUint16(54, 56, true); // e_phentsize
+    dv.setUint16(56, 1, true); // e_phnum
+    dv.setUint32(original.length, 4, true); // p_type PT_NOTE
+    dv.setBigUint64(original.length + 8, BigInt(whole.headers.offset(info)), true);
+    dv.setBigUint64(original.length + 32, BigInt(whole.headers.size(info)), true);
+    const path = join(dir, "segment-over-debug.o");
+    writeFileSync(path, bytes);
+    const e = openElf(path, { deferDebug: true });
+    expect(e.holds(info)).toBe(true);
+    expect(e.withDebugSections()).toBe(e);
+    expect(e.segments).toEqual(readElf(bytes).segments);
+    // Without the segment the same file leaves .debug_info out.
+    dv.setUint16(56, 0, true);
+    writeFileSync(path, bytes);
+    expect(openElf(path, { deferDebug: true }).holds(info)).toBe(false);
+  });
+
   it("refuses with a typed error a file that changed size before its DWARF was read", () => {
     const path = join(dir, "changing.o");
     writeFileSync(path, readFileSync(samples[0]!));
