@@ -2,6 +2,7 @@
 // are success and the typed error (ElfError; for the diff also DiffUsageError), within a time bound and an
 // allocation bound. Everything the reader decodes lazily is exercised, each accessor on its own, so that one
 // typed error does not hide a crash in another table.
+import { createHash } from "node:crypto";
 import { unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -225,29 +226,15 @@ function dwarfProbes(targets, step, e, bytes) {
  * Throws an `Error` (a bug) when they do not.
  */
 function samePaths(targets, bytes) {
-  const outcome = (from) => {
+  const read = (from) => (full) => {
     const old = targets.setInPlaceRelocationsFrom(from);
     try {
-      const e = targets.readElf(bytes, { path: "fuzz.o" });
-      const info = targets.readDwarf(e);
-      const lines = targets.readLineTable ? targets.readLineTable(e, 0) : undefined;
-      return `ok ${dwarfDigest(info)} ${lines ? `${lines.rows.length} ${JSON.stringify(lines.rows.slice(0, 200), big)}` : "-"}`;
-    } catch (err) {
-      if (err instanceof targets.ElfError) return `error ${err.message}`;
-      throw err;
+      return dwarfOutcome(targets, () => targets.readElf(bytes, { path: "fuzz.o" }), full);
     } finally {
       targets.setInPlaceRelocationsFrom(old);
     }
   };
-  const index = outcome(Number.POSITIVE_INFINITY);
-  const inPlace = outcome(0);
-  if (index !== inPlace) {
-    let i = 0;
-    while (index[i] === inPlace[i]) i++;
-    throw new Error(
-      `the relocation index and the in-place table disagree at ${i}: ${index.slice(Math.max(0, i - 60), i + 120)} | ${inPlace.slice(Math.max(0, i - 60), i + 120)}`,
-    );
-  }
+  requireSame("the relocation index and the in-place table", read(Number.POSITIVE_INFINITY), read(0));
 }
 
 /** A file of this process and thread for the probes that read from disk (removed after each). */
@@ -262,24 +249,46 @@ function scratchFile(tag) {
  */
 function sameFromDisk(targets, bytes) {
   const path = scratchFile("dwarf");
-  const outcome = (open) => {
-    try {
-      const e = open();
-      const info = targets.readDwarf(e);
-      const lines = targets.readLineTable ? targets.readLineTable(e, 0) : undefined;
-      return `ok ${dwarfDigest(info)} ${lines ? `${lines.rows.length} ${JSON.stringify(lines.rows.slice(0, 200), big)}` : "-"}`;
-    } catch (err) {
-      if (err instanceof targets.ElfError) return `error ${err.code} ${err.message}`;
-      throw err;
-    }
-  };
   writeFileSync(path, bytes);
   try {
-    const whole = outcome(() => targets.readElf(bytes, { path }));
-    const lean = outcome(() => targets.openElf(path, { deferDebug: true }));
-    if (whole !== lean) throw new Error(`read whole and from disk disagree: ${firstDifference(whole, lean)}`);
+    requireSame(
+      "read whole and from disk",
+      (full) => dwarfOutcome(targets, () => targets.readElf(bytes, { path }), full),
+      (full) => dwarfOutcome(targets, () => targets.openElf(path, { deferDebug: true }), full),
+    );
   } finally {
     unlinkSync(path);
+  }
+}
+
+/**
+ * Two ways of reading compared by the hash of what they read (the text of a model whose names garbage made
+ * 4 KB long is megabytes, and a case makes several): when the hashes differ, both are read again as text to
+ * say where. Each of `a` and `b` reads when called, `full` asking for the text.
+ */
+function requireSame(what, a, b) {
+  if (a(false) === b(false)) return;
+  const ta = a(true);
+  const tb = b(true);
+  throw new Error(`${what} disagree: ${ta === tb ? "(only the hashes)" : firstDifference(ta, tb)}`);
+}
+
+/** What reading the DWARF and the first line table of `open()` gives: its hash, or as text; or the typed error. */
+function dwarfOutcome(targets, open, full) {
+  try {
+    const e = open();
+    const info = targets.readDwarf(e);
+    const lines = targets.readLineTable ? targets.readLineTable(e, 0) : undefined;
+    const text = [];
+    const hash = createHash("sha256");
+    const add = full ? (part) => text.push(part) : (part) => hash.update(part).update("\n");
+    add("ok");
+    dwarfParts(info, add);
+    add(lines ? `${lines.rows.length} ${JSON.stringify(lines.rows.slice(0, 200), big)}` : "-");
+    return full ? text.join("\n") : hash.digest("hex");
+  } catch (err) {
+    if (err instanceof targets.ElfError) return `error ${err.code} ${err.message}`;
+    throw err;
   }
 }
 
@@ -364,34 +373,35 @@ function firstDifference(a, b) {
 
 const big = (_k, v) => (typeof v === "bigint" ? `${v}n` : v);
 
-/** What the DWARF model says, as text (its records have getters, which JSON.stringify does not see). */
-function dwarfDigest(info) {
-  const parts = [];
+/** What the DWARF model says, part by part to `add` (its records have getters, which JSON.stringify does not see). */
+function dwarfParts(info, add) {
   for (const sp of info.subprograms.slice(0, 2000)) {
-    parts.push(
+    add(
       JSON.stringify(
         [sp.id, sp.name, sp.linkageName, sp.symbol, sp.external, sp.declaration, sp.inline, sp.returns],
         big,
       ),
-      JSON.stringify([sp.params, sp.variadic, sp.locals, sp.section, sp.lowPc, sp.highPc, sp.inlined], big),
-      JSON.stringify([sp.file, sp.line], big),
     );
+    add(
+      JSON.stringify([sp.params, sp.variadic, sp.locals, sp.section, sp.lowPc, sp.highPc, sp.inlined], big),
+    );
+    add(JSON.stringify([sp.file, sp.line], big));
   }
   for (const v of info.variables.slice(0, 2000)) {
-    parts.push(
+    add(
       JSON.stringify(
         [v.id, v.name, v.linkageName, v.symbol, v.type, v.external, v.declaration, v.scope],
         big,
       ),
-      JSON.stringify([v.section, v.address, v.file, v.line], big),
     );
+    add(JSON.stringify([v.section, v.address, v.file, v.line], big));
   }
   let k = 0;
   for (const [id, t] of info.types) {
     if (k++ >= 2000) break;
-    parts.push(id, JSON.stringify(t, big));
+    add(id);
+    add(JSON.stringify(t, big));
   }
-  return parts.join("\n");
 }
 
 let gcFn;
