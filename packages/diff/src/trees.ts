@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ElfError, readArchive, readBytes, readElf } from "@elfdelta/elf";
+import { ElfError, openElf, readArchive, readBytes, readElf } from "@elfdelta/elf";
 import { type DiffOptions, diffObjects } from "./index.js";
 import { applyPolicy, loadPolicy, type Policy } from "./policy.js";
 import { DiffUsageError, getProfile } from "./profiles/index.js";
@@ -436,7 +436,11 @@ export type PairOutcome = Report | { readonly error: PairError };
  */
 export function diffPair(original: ObjectSource, patched: ObjectSource, s: PairSettings): PairOutcome {
   try {
-    const load = (o: ObjectSource) => readElf(o.bytes ?? readBytes(o.file ?? o.label), { path: o.label });
+    // A file named by its own path is opened as `diffObjects` opens paths: its DWARF left on disk until read.
+    const load = (o: ObjectSource) =>
+      o.bytes === undefined && o.file !== undefined && o.file === o.label
+        ? openElf(o.file, { deferDebug: true })
+        : readElf(o.bytes ?? readBytes(o.file ?? o.label), { path: o.label });
     const report = diffObjects(load(original), load(patched), s.options);
     return s.policy ? applyPolicy(report, s.policy, s.now ? { now: new Date(s.now) } : {}) : report;
   } catch (e) {
