@@ -175,13 +175,15 @@ export class ElfFile {
 
   /**
    * Gives the memory of an image read by `withDebugSections` back now, rather than when the collector gets
-   * to it (the two sides' images would otherwise overlap: ~60 MB each for an object of 100,000 functions).
-   * Its sections are then read through the file it shares the rest with. Nothing for other files.
+   * to it (the two sides' images would otherwise overlap: ~60 MB each for an object of 100,000 functions;
+   * the image of a file under 4 MiB is left to the collector). Its sections are then read through the file
+   * it shares the rest with. Nothing for other files.
    */
   release(): void {
-    if (this.#partial?.release === undefined) return;
-    this.#partial.absent.fill(1);
-    this.#partial.release();
+    const p = this.#partial;
+    if (p === undefined || this.#shared === undefined) return;
+    p.absent.fill(1);
+    p.release?.();
   }
 
   /** Whether reads of section `index` go to the file this one shares its headers with (`PartialImage.shared`). */

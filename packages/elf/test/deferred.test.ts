@@ -109,18 +109,29 @@ describe("openElf with the debug sections left on disk", () => {
   });
 
   it("gives the debug image's memory back, and still answers through the first image", () => {
-    const path = samples[0]!;
-    const whole = readElf(readFileSync(path), { path });
-    const lean = openElf(path, { deferDebug: true });
-    const debug = lean.withDebugSections();
-    const info = lean.sectionIndex(".debug_info");
-    expect(debug.holds(info)).toBe(true);
-    expect(debug.bytes.length).toBe(whole.bytes.length);
-    debug.release();
-    expect(debug.bytes.length).toBe(0); // the resizable buffer shrank: its pages are gone
-    expect(debug.holds(info)).toBe(false);
-    expect(debug.rawData(info)).toEqual(whole.rawData(info));
-    expect(debug.symbolView?.count).toBe(whole.symbolView?.count);
+    const original = readFileSync(samples[0]!);
+    // Large enough for a resizable image (4 MiB and more): the same object, padded at the end.
+    const padded = new Uint8Array(5 * 2 ** 20);
+    padded.set(original);
+    for (const [name, bytes, resizable] of [
+      ["small.o", original, false],
+      ["padded.o", padded, true],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const whole = readElf(bytes, { path });
+      const lean = openElf(path, { deferDebug: true });
+      const debug = lean.withDebugSections();
+      const info = lean.sectionIndex(".debug_info");
+      expect(debug.holds(info)).toBe(true);
+      expect(debug.bytes.length).toBe(bytes.length);
+      debug.release();
+      // A resizable image shrank to nothing: its pages are gone at once.
+      expect(debug.bytes.length, name).toBe(resizable ? 0 : bytes.length);
+      expect(debug.holds(info)).toBe(false);
+      expect(debug.rawData(info)).toEqual(whole.rawData(info));
+      expect(debug.symbolView?.count).toBe(whole.symbolView?.count);
+    }
   });
 
   it("reads a file without debug sections whole", () => {
