@@ -134,6 +134,32 @@ describe("openElf with the debug sections left on disk", () => {
     }
   });
 
+  it("keeps nothing of the debug image once the model is read", async () => {
+    const v8 = await import("node:v8");
+    const vm = await import("node:vm");
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const path = samples[0]!;
+    const lean = openElf(path, { deferDebug: true });
+    let image: WeakRef<ElfFile> | undefined;
+    const open = lean.withDebugSections.bind(lean);
+    // The instance's own method, to see the image readDwarf makes.
+    lean.withDebugSections = () => {
+      const d = open();
+      image = new WeakRef(d);
+      return d;
+    };
+    const info = readDwarf(lean);
+    expect(info.subprograms.length).toBeGreaterThan(0);
+    expect(image).toBeDefined();
+    for (let k = 0; k < 3 && image!.deref() !== undefined; k++) {
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+    }
+    expect(image!.deref()).toBeUndefined();
+    expect(info.types.size).toBeGreaterThan(0); // the model itself is still here
+  });
+
   it("reads a file without debug sections whole", () => {
     const path = join(dir, "nodebug.o");
     writeFileSync(

@@ -272,6 +272,8 @@ class DwarfReader implements DieLookup {
     this.types.finish();
     const types = this.types.publish();
     let reader: DwarfReader | undefined = this;
+    // Dropped once called: the closure below lives as long as the model, and `done` holds the debug image.
+    let finish = done;
     let functions: { subprograms: Subprogram[]; variables: Variable[] } | undefined;
     const path = this.elf.path;
     let failure: unknown;
@@ -286,7 +288,8 @@ class DwarfReader implements DieLookup {
           throw e;
         } finally {
           reader = undefined; // nothing more to read: let the reader's scratch state go
-          done?.();
+          finish?.();
+          finish = undefined;
         }
       }
       return functions;
