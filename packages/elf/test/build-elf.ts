@@ -169,6 +169,30 @@ export function rel32(le: boolean, offset: number, sym: number, type: number): U
   return b;
 }
 
+/**
+ * The REL (ELF32) or RELA (ELF64) section patching section `target` (named `targetName`), with its symbols in
+ * section `symtab`: the x86 convention of `rela64`/`rel32`.
+ */
+export function relocationSection(
+  is64: boolean,
+  targetName: string,
+  target: number,
+  data: Uint8Array,
+  symtab: number,
+  addralign?: number,
+): SectionSpec {
+  return {
+    name: is64 ? `.rela${targetName}` : `.rel${targetName}`,
+    type: is64 ? 4 : 9,
+    flags: 0x40,
+    data,
+    link: symtab,
+    info: target,
+    entsize: is64 ? 24 : 8,
+    ...(addralign === undefined ? {} : { addralign }),
+  };
+}
+
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -216,16 +240,7 @@ export function sampleObject(is64 = true, le = true): BuiltElf & { layout: Recor
       { name: ".data", type: 1, flags: 3, data },
       { name: ".symtab", type: 2, data: syms, link: 4, info: 2, entsize: is64 ? 24 : 16, addralign: 8 },
       { name: ".strtab", type: 3, data: str.bytes },
-      {
-        name: is64 ? ".rela.text" : ".rel.text",
-        type: is64 ? 4 : 9,
-        flags: 0x40,
-        data: relocs,
-        link: 3,
-        info: 1,
-        entsize: is64 ? 24 : 8,
-        addralign: 8,
-      },
+      relocationSection(is64, ".text", 1, relocs, 3, 8),
     ],
   });
   return { ...built, layout: { text: 1, data: 2, symtab: 3, strtab: 4, rel: 5, shstrtab: 6 } };

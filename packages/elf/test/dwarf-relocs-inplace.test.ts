@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DebugSection, RelocIndex, resolveRelocations } from "../src/dwarf/relocate.js";
 import { ElfError } from "../src/errors.js";
 import { readElf } from "../src/index.js";
-import { buildElf, concat, rel32, rela64, symbolEntry } from "./build-elf.js";
+import { buildElf, concat, rel32, rela64, relocationSection, symbolEntry } from "./build-elf.js";
 
 const R_X86_64_NONE = 0;
 const R_X86_64_64 = 1;
@@ -33,15 +33,7 @@ function objectWith(is64: boolean, relocs: Uint8Array, info: Uint8Array = new Ui
       { name: ".debug_info", type: 1, data: info },
       { name: ".symtab", type: 2, data: syms, link: 4, info: 2, entsize: is64 ? 24 : 16, addralign: 8 },
       { name: ".strtab", type: 3, data: new Uint8Array(1) },
-      {
-        name: is64 ? ".rela.debug_info" : ".rel.debug_info",
-        type: is64 ? 4 : 9,
-        flags: 0x40,
-        data: relocs,
-        link: 3,
-        info: 2,
-        entsize: is64 ? 24 : 8,
-      },
+      relocationSection(is64, ".debug_info", 2, relocs, 3),
     ],
   });
   return readElf(built.bytes);
