@@ -1,9 +1,11 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { SHF, SHT } from "./constants.js";
+import { ByteView } from "./bytes.js";
+import { SHF, SHN_XINDEX, SHT } from "./constants.js";
 import { ElfFile } from "./elf.js";
 import { ElfError, ioError } from "./errors.js";
-import { readHeader } from "./header.js";
-import { readSections, type SectionHeaders } from "./sections.js";
+import { type ElfHeader, readHeader } from "./header.js";
+import { readRaw, readSections, type SectionHeaders } from "./sections.js";
+import { PN_XNUM, readSegments, type Segment } from "./segments.js";
 
 /**
  * Reading an ELF file with its DWARF left on disk.
@@ -111,58 +113,73 @@ class Source {
   close(): void {
     closeSync(this.fd);
   }
+
+  /** The file opened again, for more of it: refused (typed) when it is no longer the size it was. */
+  static again(path: string, size: number): Source {
+    const src = new Source(path);
+    if (src.size !== size) {
+      src.close();
+      throw new ElfError("io", "the file changed size while it was read", 0, path);
+    }
+    return src;
+  }
+}
+
+/** The frame of a file, as the reader decodes it: header, section headers, program headers. */
+interface Frame {
+  readonly header: ElfHeader;
+  readonly headers: SectionHeaders;
+  readonly segments: readonly Segment[];
 }
 
 /**
- * What the image must hold before anything else: the ELF header, section 0, the section header table and
- * the section-name table, read in that order (each tells where the next is). Undefined when the file is
- * not plainly an ELF file with a section table: the caller reads it whole.
+ * What the image must hold before anything else: the ELF header, section 0, the section header table, the
+ * section-name table and the program header table, read in that order (each tells where the next is) and
+ * decoded by the reader. Undefined when the file is not plainly an ELF file with a section table, or the
+ * reader refuses any of it: the caller reads the file whole, for the reader's own error.
  */
-function readFrame(src: Source, image: Uint8Array): SectionHeaders | undefined {
+function readFrame(src: Source, image: Uint8Array): Frame | undefined {
   src.read(image, 0, Math.min(src.size, 64));
-  let header: ReturnType<typeof readHeader>;
   try {
-    header = readHeader(image);
-  } catch {
-    return undefined;
-  }
-  const entry = header.is64 ? 64 : 40;
-  if (header.shoff === 0 || header.shentsize !== entry || header.shoff + entry > src.size) return undefined;
-  src.read(image, header.shoff, header.shoff + entry);
-  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const le = header.littleEndian;
-  const s0 = header.shoff;
-  const s0size = header.is64 ? Number(dv.getBigUint64(s0 + 32, le)) : dv.getUint32(s0 + 20, le);
-  const s0link = dv.getUint32(s0 + (header.is64 ? 40 : 24), le);
-  const count = header.shnumRaw !== 0 ? header.shnumRaw : s0size;
-  const tableEnd = header.shoff + count * entry;
-  if (!Number.isSafeInteger(tableEnd) || tableEnd > src.size) return undefined;
-  src.read(image, header.shoff, tableEnd);
-  const shstrndx = header.shstrndxRaw === 0xffff ? s0link : header.shstrndxRaw;
-  if (shstrndx !== 0 && shstrndx < count) {
-    const at = header.shoff + shstrndx * entry;
-    const offset = header.is64 ? Number(dv.getBigUint64(at + 24, le)) : dv.getUint32(at + 16, le);
-    const size = header.is64 ? Number(dv.getBigUint64(at + 32, le)) : dv.getUint32(at + 20, le);
-    if (!Number.isSafeInteger(offset + size) || offset + size > src.size) return undefined;
-    src.read(image, offset, offset + size);
-  }
-  if (header.phoff !== 0 && header.phnum > 0) {
-    // PN_XNUM (the count in section 0) and entries too small to hold a header: read whole.
-    if (header.phnum === 0xffff || header.phentsize < (header.is64 ? 56 : 32)) return undefined;
-    const end = header.phoff + header.phnum * header.phentsize;
-    if (!Number.isSafeInteger(end) || end > src.size) return undefined;
-    src.read(image, header.phoff, end);
-  }
-  try {
-    return readSections(image, header).headers;
-  } catch {
-    return undefined;
+    const header = readHeader(image);
+    const entry = header.is64 ? 64 : 40;
+    if (header.shoff === 0 || header.shentsize !== entry || header.shoff + entry > src.size) return undefined;
+    src.read(image, header.shoff, header.shoff + entry);
+    const v = new ByteView(image, header.littleEndian);
+    const s0 = readRaw(v, header.shoff, header.is64);
+    const count = header.shnumRaw !== 0 ? header.shnumRaw : s0.size;
+    const tableEnd = header.shoff + count * entry;
+    if (!Number.isSafeInteger(tableEnd) || tableEnd > src.size) return undefined;
+    src.read(image, header.shoff, tableEnd);
+    const shstrndx = header.shstrndxRaw === SHN_XINDEX ? s0.link : header.shstrndxRaw;
+    if (shstrndx !== 0 && shstrndx < count) {
+      const names = readRaw(v, header.shoff + shstrndx * entry, header.is64);
+      const end = names.offset + names.size;
+      if (!Number.isSafeInteger(end) || end > src.size) return undefined;
+      src.read(image, names.offset, end);
+    }
+    // PN_XNUM puts the count in section 0, past the table read here: read whole.
+    if (header.phnum === PN_XNUM) return undefined;
+    if (header.phoff !== 0 && header.phnum > 0) {
+      const end = header.phoff + header.phnum * header.phentsize;
+      if (!Number.isSafeInteger(end) || end > src.size) return undefined;
+      src.read(image, header.phoff, end);
+    }
+    return {
+      header,
+      headers: readSections(image, header).headers,
+      segments: readSegments(image, header, undefined),
+    };
+  } catch (e) {
+    if (e instanceof ElfError) return undefined;
+    throw e;
   }
 }
 
 /** Whether the frame or a kept section has bytes in the ranges `out` of the sections left out (`absent`). */
-function sharesBytes(image: Uint8Array, h: SectionHeaders, out: Ranges, absent: Uint8Array): boolean {
-  for (const [s, e] of frameRanges(image, h)) if (meets(out, s, e)) return true;
+function sharesBytes(frame: Frame, out: Ranges, absent: Uint8Array): boolean {
+  for (const [s, e] of frameRanges(frame)) if (meets(out, s, e)) return true;
+  const h = frame.headers;
   for (let i = 1; i < h.count; i++) {
     if (absent[i] || h.type(i) === SHT.NOBITS || h.size(i) === 0) continue;
     const [s, e] = sectionRange(h, i);
@@ -175,20 +192,12 @@ function sharesBytes(image: Uint8Array, h: SectionHeaders, out: Ranges, absent: 
  * The file's frame (header, program and section header tables) and the bytes of its segments as ranges:
  * notes and segments are read by file offset, not by section.
  */
-function frameRanges(image: Uint8Array, h: SectionHeaders): [number, number][] {
-  const header = readHeader(image);
+function frameRanges({ header, headers, segments }: Frame): [number, number][] {
   const out: [number, number][] = [[0, header.is64 ? 64 : 52]];
-  out.push([header.shoff, header.shoff + h.count * header.shentsize]);
-  if (header.phoff === 0 || header.phnum === 0) return out;
-  out.push([header.phoff, header.phoff + header.phnum * header.phentsize]);
-  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const le = header.littleEndian;
-  for (let k = 0; k < header.phnum; k++) {
-    const at = header.phoff + k * header.phentsize;
-    const offset = header.is64 ? Number(dv.getBigUint64(at + 8, le)) : dv.getUint32(at + 4, le);
-    const size = header.is64 ? Number(dv.getBigUint64(at + 32, le)) : dv.getUint32(at + 16, le);
-    if (size > 0) out.push([offset, offset + size]);
-  }
+  out.push([header.shoff, header.shoff + headers.count * header.shentsize]);
+  if (segments.length === 0) return out;
+  out.push([header.phoff, header.phoff + segments.length * header.phentsize]);
+  for (const p of segments) if (p.filesz > 0) out.push([p.offset, p.offset + p.filesz]);
   return out;
 }
 
@@ -208,8 +217,9 @@ export function openWithoutDebug(path: string): ElfFile | undefined {
     // Past what `readFileSync` reads (2 GiB), its typed error, from the caller's whole read.
     if (src.size >= MAX_IMAGE) return undefined;
     const image = new Uint8Array(src.size);
-    const h = readFrame(src, image);
-    if (!h) return undefined;
+    const frame = readFrame(src, image);
+    if (!frame) return undefined;
+    const h = frame.headers;
     const absent = new Uint8Array(h.count);
     const deferred: [number, number][] = [];
     for (let i = 1; i < h.count; i++) {
@@ -218,7 +228,7 @@ export function openWithoutDebug(path: string): ElfFile | undefined {
       deferred.push(sectionRange(h, i));
     }
     const out = merged(deferred);
-    if (out.length === 0 || sharesBytes(image, h, out, absent)) {
+    if (out.length === 0 || sharesBytes(frame, out, absent)) {
       src.read(image, 0, src.size);
       return new ElfFile(image, { path });
     }
@@ -239,11 +249,10 @@ export function openWithoutDebug(path: string): ElfFile | undefined {
   }
 }
 
-/** Reads one left-out section into its place, from the file opened again (it must not have changed size). */
+/** Reads one left-out section into its place, from the file opened again. */
 function readSection(path: string, size: number, image: Uint8Array, [start, end]: [number, number]): void {
-  const src = new Source(path);
+  const src = Source.again(path, size);
   try {
-    if (src.size !== size) throw new ElfError("io", "the file changed size while it was read", 0, path);
     src.read(image, start, end);
   } finally {
     src.close();
@@ -255,9 +264,8 @@ function readSection(path: string, size: number, image: Uint8Array, [start, end]
  * `main`, the file opened without them.
  */
 function openDebugImage(main: ElfFile, path: string, size: number): ElfFile {
-  const src = new Source(path);
+  const src = Source.again(path, size);
   try {
-    if (src.size !== size) throw new ElfError("io", "the file changed size while it was read", 0, path);
     // Resizable, to be given back the moment the DWARF reader is done (`ElfFile.release`): V8 decommits a
     // resizable buffer's pages when it shrinks, where a plain one waits for a collection. Not for small files:
     // reserving and freeing one costs ~0.2 ms, as much as a third of the DWARF reading of a 135 KB object.

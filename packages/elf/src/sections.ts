@@ -267,7 +267,7 @@ export class SectionHeaders {
   }
 }
 
-interface RawSection {
+export interface RawSection {
   name: number;
   type: number;
   flags: number;
@@ -280,7 +280,8 @@ interface RawSection {
   entsize: number;
 }
 
-function readRaw(v: ByteView, at: number, is64: boolean): RawSection {
+/** One section header as stored (before extended numbering or names). */
+export function readRaw(v: ByteView, at: number, is64: boolean): RawSection {
   if (is64) {
     return {
       name: v.u32(at),

@@ -14,7 +14,8 @@ export interface Segment {
   readonly align: bigint;
 }
 
-const PN_XNUM = 0xffff;
+/** e_phnum saying the count is in section 0's sh_info. */
+export const PN_XNUM = 0xffff;
 
 /** Program headers; `extendedCount` is section 0's sh_info, used when e_phnum is PN_XNUM. */
 export function readSegments(bytes: Uint8Array, h: ElfHeader, extendedCount: number | undefined): Segment[] {
