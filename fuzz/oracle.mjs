@@ -30,6 +30,7 @@ export function makeTargets({ elf, dwarf, diff }) {
     readArchive: elf.readArchive,
     isArchive: elf.isArchive,
     ElfError: elf.ElfError,
+    RelocationScratch: elf.RelocationScratch,
     isDefinedInSection: elf.ElfFile?.isDefinedInSection,
     readDwarf: typeof elf.readDwarf === "function" ? elf.readDwarf : undefined,
     typeSpelling: typeof elf.typeSpelling === "function" ? elf.typeSpelling : undefined,
@@ -147,6 +148,47 @@ function originalElf(targets, bytes, name) {
 function elfProbes(targets, step, bytes, path, big) {
   const e = step("readElf", () => targets.readElf(bytes, { path }));
   if (e) elfFileProbes(targets, step, e, big);
+  if (targets.openElf && !big) step("relocations from disk", () => sameRelocationsFromDisk(targets, bytes));
+}
+
+/**
+ * A file opened with its relocation tables left on disk (`openElf(path, { streamRelocations: true })`, as
+ * the diff opens paths) must decode every table as the same bytes read whole do, or fail with the same
+ * error: in section order, then backwards and again (other reads of the windows onto the file), then
+ * through `relocationsInto`. Throws an `Error` (a bug) when it does not.
+ */
+function sameRelocationsFromDisk(targets, bytes) {
+  sameOpened(targets, bytes, "relocation tables", relocationsOutcome, { streamRelocations: true });
+}
+
+/** Every relocation table of `open()` decoded in several orders: the hash of what each gave, or as text. */
+function relocationsOutcome(targets, open, full) {
+  const text = [];
+  const hash = createHash("sha256");
+  const add = full ? (part) => text.push(part) : (part) => hash.update(part).update("\n");
+  const outcome = (f) => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof targets.ElfError) return `error ${err.code} ${err.message}`;
+      throw err;
+    }
+  };
+  const e = outcome(open);
+  if (typeof e === "string") add(e);
+  else {
+    const list = outcome(() => e.relocationSections);
+    if (typeof list === "string") add(list);
+    else {
+      const table = (t) =>
+        `${t.count} ${t.target} ${Array.from(t.offsets.subarray(0, t.count)).join(",")} ${Array.from(t.types.subarray(0, t.count)).join(",")} ${Array.from(t.symbols.subarray(0, t.count)).join(",")} ${Array.from(t.addends.subarray(0, t.count)).join(",")}`;
+      const scratch = targets.RelocationScratch ? new targets.RelocationScratch() : undefined;
+      for (const i of [...list, ...[...list].reverse()])
+        add(`${i}: ${outcome(() => table(e.relocations(i)))}`);
+      if (scratch) for (const i of list) add(`${i}: ${outcome(() => table(e.relocationsInto(i, scratch)))}`);
+    }
+  }
+  return full ? text.join("\n") : hash.digest("hex");
 }
 
 /** Every lazily decoded part of an ElfFile, each on its own. */
@@ -248,13 +290,21 @@ function scratchFile(tag) {
  * `Error` (a bug) when it does not.
  */
 function sameFromDisk(targets, bytes) {
-  const path = scratchFile("dwarf");
+  sameOpened(targets, bytes, "DWARF", dwarfOutcome, { deferDebug: true });
+}
+
+/**
+ * What `outcome(targets, open, full)` makes of `bytes` read whole and of the same bytes in a file opened
+ * with `options`: the same, or a bug.
+ */
+function sameOpened(targets, bytes, what, outcome, options) {
+  const path = scratchFile("opened");
   writeFileSync(path, bytes);
   try {
     requireSame(
-      "read whole and from disk",
-      (full) => dwarfOutcome(targets, () => targets.readElf(bytes, { path }), full),
-      (full) => dwarfOutcome(targets, () => targets.openElf(path, { deferDebug: true }), full),
+      `${what} read whole and from disk`,
+      (full) => outcome(targets, () => targets.readElf(bytes, { path }), full),
+      (full) => outcome(targets, () => targets.openElf(path, options), full),
     );
   } finally {
     unlinkSync(path);

@@ -45,6 +45,20 @@ export interface PartialImage {
   readonly shared?: ElfFile;
   /** Gives the image's memory back at once (see `ElfFile.release`). */
   readonly release?: () => void;
+  /**
+   * The bytes of left-out section `index` without putting them in the image: a window onto the file that
+   * holds them, valid until the next call; undefined for a section not read this way. For the relocation
+   * tables the image leaves out (see `deferred.ts`), which are decoded and not kept.
+   */
+  readonly window?: (index: number) => FileWindow | undefined;
+  /** Closes the file `window` keeps open (see `ElfFile.close`). */
+  readonly close?: () => void;
+}
+
+/** Bytes of a file from offset `base` (`bytes[0]` is the file's byte `base`). */
+export interface FileWindow {
+  readonly bytes: Uint8Array;
+  readonly base: number;
 }
 
 /**
@@ -186,9 +200,25 @@ export class ElfFile {
     p.release?.();
   }
 
+  /**
+   * Closes the file an image that leaves relocation tables on disk keeps open to read them (`openElf` with
+   * `streamRelocations`); a later read opens it again. The file is closed anyway once this object is
+   * collected: this is for callers that open many. Nothing for other files.
+   */
+  close(): void {
+    this.#partial?.close?.();
+  }
+
   /** Whether reads of section `index` go to the file this one shares its headers with (`PartialImage.shared`). */
   #elsewhere(index: number): boolean {
     return this.#shared !== undefined && this.#partial!.absent[index] === 1;
+  }
+
+  /** The window onto the file for a section the image left out to be read that way (`PartialImage.window`). */
+  #window(index: number): FileWindow | undefined {
+    const p = this.#partial;
+    if (p?.window === undefined || p.absent[index] !== 1 || !this.headers.has(index)) return undefined;
+    return p.window(index);
   }
 
   /** Reads a section the image left out into its place, rather than read the zeros there. */
@@ -337,6 +367,17 @@ export class ElfFile {
     // No closure per call (the diff decodes tables again in each pass): the callbacks are made once.
     if (this.#elsewhere(index)) return this.#shared!.relocations(index);
     try {
+      const w = this.#window(index);
+      if (w)
+        return readRelocations(
+          w.bytes,
+          this.header,
+          this.headers,
+          index,
+          this.#symbolCountFn,
+          this.#dataFn,
+          w.base,
+        );
       this.#ensureHeld(index);
       return readRelocations(this.bytes, this.header, this.headers, index, this.#symbolCountFn, this.#dataFn);
     } catch (e) {
@@ -352,15 +393,17 @@ export class ElfFile {
   relocationsInto(index: number, scratch: RelocationScratch): RelocationScratch {
     if (this.#elsewhere(index)) return this.#shared!.relocationsInto(index, scratch);
     try {
-      this.#ensureHeld(index);
+      const w = this.#window(index);
+      if (!w) this.#ensureHeld(index);
       return readRelocationsInto(
-        this.bytes,
+        w ? w.bytes : this.bytes,
         this.header,
         this.headers,
         index,
         this.#symbolCountFn,
         this.#dataFn,
         scratch,
+        w ? w.base : 0,
       );
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;

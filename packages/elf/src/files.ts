@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isArchive, readArchive } from "./archive.js";
-import { openWithoutDebug } from "./deferred.js";
+import { openPartial } from "./deferred.js";
 import { ElfFile, withFile } from "./elf.js";
 import { ioError } from "./errors.js";
 
@@ -23,12 +23,21 @@ export interface OpenOptions {
    * it read from the file then. Files where it does not apply are read whole.
    */
   deferDebug?: boolean;
+  /**
+   * Leave the relocation tables of everything else (non-allocated REL/RELA) on disk too: `relocations` and
+   * `relocationsInto` decode them from a window onto the file and nothing keeps their bytes (the diff keeps
+   * the decoded tables it works on). Anything else that asks for one's bytes gets them read into the image.
+   */
+  streamRelocations?: boolean;
 }
 
 /** Reads an ELF file from disk. */
 export function openElf(path: string, options: OpenOptions = {}): ElfFile {
-  if (options.deferDebug) {
-    const partial = openWithoutDebug(path);
+  if (options.deferDebug || options.streamRelocations) {
+    const partial = openPartial(path, {
+      debug: options.deferDebug === true,
+      relocations: options.streamRelocations === true,
+    });
     if (partial) return partial;
   }
   return new ElfFile(readBytes(path), { path });

@@ -5,7 +5,7 @@ export { type Archive, type ArchiveMember, isArchive, readArchive } from "./arch
 export { ByteView, cString, readSleb, readUleb } from "./bytes.js";
 export { type CompressionHeader, type CompressionKind, MAX_DECOMPRESSED } from "./compression.js";
 export * from "./constants.js";
-export { isDeferredDebug } from "./deferred.js";
+export { isDeferredDebug, isStreamedRelocations } from "./deferred.js";
 export {
   declarationSpelling,
   functionSource,
@@ -17,7 +17,7 @@ export {
 } from "./dwarf/index.js";
 export * from "./dwarf/model.js";
 export { typeSpelling } from "./dwarf/spelling.js";
-export { ElfFile, type PartialImage, type ReadOptions, readElf, withFile } from "./elf.js";
+export { ElfFile, type FileWindow, type PartialImage, type ReadOptions, readElf, withFile } from "./elf.js";
 export { ElfError, type ElfErrorCode, isElfError } from "./errors.js";
 export { type LoadedObject, type OpenOptions, openElf, openObjects, readBytes } from "./files.js";
 export type { SectionGroup } from "./groups.js";

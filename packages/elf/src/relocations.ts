@@ -82,9 +82,11 @@ export function readRelocations(
   relIndex: number,
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
+  /** The file offset of `bytes[0]`: 0 for an image of the whole file, more for a window onto it. */
+  base = 0,
 ): RelocationTable {
   // Without a scratch, decode always returns the table.
-  const t = decode(bytes, h, sections, relIndex, symbolCount, targetBytes, undefined)!;
+  const t = decode(bytes, base, h, sections, relIndex, symbolCount, targetBytes, undefined)!;
   return new RelocationTable(
     sections,
     relIndex,
@@ -111,8 +113,10 @@ export function readRelocationsInto(
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
   scratch: RelocationScratch,
+  /** As for `readRelocations`. */
+  base = 0,
 ): RelocationScratch {
-  decode(bytes, h, sections, relIndex, symbolCount, targetBytes, scratch);
+  decode(bytes, base, h, sections, relIndex, symbolCount, targetBytes, scratch);
   return scratch;
 }
 
@@ -129,6 +133,7 @@ interface Decoded {
 
 function decode(
   bytes: Uint8Array,
+  base: number,
   h: ElfHeader,
   sections: SectionHeaders,
   relIndex: number,
@@ -208,7 +213,7 @@ function decode(
   const arch = archTable(h.machine);
   const mips64le = h.machine === EM_MIPS && h.is64 && h.littleEndian;
   // readSections has checked that the section lies inside the file; check once here rather than per field.
-  if (secOffset + count * entsize > bytes.length)
+  if (secOffset < base || secOffset - base + count * entsize > bytes.length)
     failTable(sections, relIndex, "truncated", ` runs past the end of the file`, secOffset);
   const dv = dataView(bytes);
   const le = h.littleEndian;
@@ -246,23 +251,25 @@ function decode(
   let lastType = -1;
   let lastInfo: RelocType | undefined;
   for (let i = 0; i < count; i++) {
+    // `at` in the file (what errors name), `p` in `bytes`.
     const at = secOffset + i * entsize;
+    const p = at - base;
     let offset: number;
     let sym: number;
     let type: number;
     if (is64) {
-      offset = u64Number(dv, at, le);
+      offset = u64Number(dv, p, le);
       if (mips64le) {
         // MIPS64 little-endian stores r_info as: r_sym (32), r_ssym (8), r_type3 (8), r_type2 (8), r_type (8).
-        sym = dv.getUint32(at + 8, le);
-        type = bytes[at + 15]! | (bytes[at + 14]! << 8) | (bytes[at + 13]! << 16);
+        sym = dv.getUint32(p + 8, le);
+        type = bytes[p + 15]! | (bytes[p + 14]! << 8) | (bytes[p + 13]! << 16);
       } else {
-        sym = dv.getUint32(at + 8 + (le ? 4 : 0), le);
-        type = dv.getUint32(at + 8 + (le ? 0 : 4), le);
+        sym = dv.getUint32(p + 8 + (le ? 4 : 0), le);
+        type = dv.getUint32(p + 8 + (le ? 0 : 4), le);
       }
     } else {
-      offset = dv.getUint32(at, le);
-      const info = dv.getUint32(at + 4, le);
+      offset = dv.getUint32(p, le);
+      const info = dv.getUint32(p + 4, le);
       sym = info >>> 8;
       type = info & 0xff;
     }
@@ -295,12 +302,12 @@ function decode(
       );
     }
     if (isRela) {
-      if (!addendWords) addends[i] = is64 ? dv.getBigInt64(at + 16, le) : BigInt(dv.getInt32(at + 8, le));
+      if (!addendWords) addends[i] = is64 ? dv.getBigInt64(p + 16, le) : BigInt(dv.getInt32(p + 8, le));
       else if (is64) {
-        addendWords[2 * i + loWord] = dv.getUint32(at + 16 + (le ? 0 : 4), le);
-        addendWords[2 * i + hiWord] = dv.getUint32(at + 16 + (le ? 4 : 0), le);
+        addendWords[2 * i + loWord] = dv.getUint32(p + 16 + (le ? 0 : 4), le);
+        addendWords[2 * i + hiWord] = dv.getUint32(p + 16 + (le ? 4 : 0), le);
       } else {
-        const a = dv.getInt32(at + 8, le);
+        const a = dv.getInt32(p + 8, le);
         addendWords[2 * i + loWord] = a >>> 0;
         addendWords[2 * i + hiWord] = a < 0 ? 0xffffffff : 0;
       }

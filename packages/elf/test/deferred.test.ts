@@ -44,11 +44,14 @@ function digest(info: DwarfInfo): string {
 
 function debugIndexes(elf: ElfFile): number[] {
   const out: number[] = [];
-  for (let i = 1; i < elf.headers.count; i++) if (isDeferredDebug(elf.headers, i)) out.push(i);
+  for (let i = 1; i < elf.headers.count; i++) if (isDeferredDebug(elf.headers, i, elf.machine)) out.push(i);
   return out;
 }
 
-/** Objects of several machines and DWARF forms (compressed, DWARF 4, strict DWARF 2, REL and RELA). */
+/**
+ * Objects of several machines and DWARF forms (compressed, DWARF 4, strict DWARF 2, REL and RELA; MIPS's
+ * DWARF sections have a type of their own).
+ */
 const samples = [
   "x86_64-gcc",
   "i686-gcc",
@@ -57,6 +60,7 @@ const samples = [
   "ppc64-gcc",
   "s390x-gcc",
   "riscv64-gcc",
+  "mips-gcc",
 ]
   .flatMap((t) =>
     ["code.fs.o", "code.zlib.o", "code.dwarf4.o", "code.dwarf2strict.o"].map((f) => join(OUT, t, f)),
