@@ -111,7 +111,7 @@ export function analyse(
   }
   hooks.phase?.("types and signatures");
 
-  return {
+  const analysis: Analysis = {
     keys,
     corr,
     functions,
@@ -122,6 +122,11 @@ export function analyse(
     sectionChanges: unnamedSectionChanges(keys),
     debug: { ...(debugO ? { original: debugO } : {}), ...(debugP ? { patched: debugP } : {}), problems },
   };
+  // The comparison is over: its decoded tables (a data table's resolved targets can be an object per
+  // relocation) are not carried into the report.
+  original.forgetRelocations();
+  patched.forgetRelocations();
+  return analysis;
 }
 
 /** `usedBy` of every changed or removed type: functions of either build, named as the report names them. */

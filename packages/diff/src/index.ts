@@ -1,11 +1,11 @@
 import { type ElfFile, openElf, readElf } from "@elfdelta/elf";
-import { analyse } from "./analysis.js";
+import { type AnalysisHooks, analyse } from "./analysis.js";
 import { buildReport } from "./build.js";
-import { readDebugInfo } from "./debuginfo.js";
+import { type DwarfRead, readDebugInfo } from "./debuginfo.js";
 import { locateFindings } from "./locate.js";
 import { ObjectView } from "./object.js";
 import { applyPolicy, loadPolicy, type Policy } from "./policy.js";
-import { DiffUsageError, getProfile, profileHooks } from "./profiles/index.js";
+import { DiffUsageError, getProfile, type Profile, profileHooks } from "./profiles/index.js";
 import type { Report } from "./report.js";
 
 export type { Analysis, AnalysisHooks, AnalysisPhase } from "./analysis.js";
@@ -81,9 +81,27 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
   );
   const policy = typeof options.policy === "string" ? loadPolicy(options.policy) : options.policy;
   // Each build's DWARF is read as soon as its file is open, before anything else is built (see readDebugInfo).
-  const o = load(original, "original");
-  const od = readDebugInfo(o, "original");
-  const p = load(patched, "patched");
+  const opened: ElfFile[] = [];
+  try {
+    const o = load(original, "original", opened);
+    const od = readDebugInfo(o, "original");
+    const p = load(patched, "patched", opened);
+    return compared(o, od, p, profile, hooks, policy, options);
+  } finally {
+    // Files opened from paths keep theirs open for their relocation tables (see OpenOptions.streamRelocations).
+    for (const f of opened) f.close();
+  }
+}
+
+function compared(
+  o: ElfFile,
+  od: DwarfRead,
+  p: ElfFile,
+  profile: Profile,
+  hooks: AnalysisHooks,
+  policy: Policy | undefined,
+  options: DiffOptions,
+): Report {
   if (o.machine !== p.machine) {
     throw new DiffUsageError(
       "machine-mismatch",
@@ -105,9 +123,14 @@ export function diffObjects(original: DiffInput, patched: DiffInput, options: Di
   return policy ? applyPolicy(report, policy, options.now ? { now: options.now } : {}) : report;
 }
 
-function load(x: DiffInput, which: string): ElfFile {
-  // From a path the DWARF stays on disk until the DWARF reader wants it (about half of a -g object).
-  if (typeof x === "string") return openElf(x, { deferDebug: true });
+function load(x: DiffInput, which: string, opened: ElfFile[]): ElfFile {
+  // From a path the DWARF stays on disk until the DWARF reader wants it (about half of a -g object), and the
+  // relocation tables until each is decoded.
+  if (typeof x === "string") {
+    const f = openElf(x, { deferDebug: true, streamRelocations: true });
+    opened.push(f);
+    return f;
+  }
   if (x instanceof Uint8Array) return readElf(x, { path: `<${which}>` });
   return x;
 }

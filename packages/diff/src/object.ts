@@ -568,6 +568,21 @@ export class ObjectView {
     return this.#passRelocs(section, this.#onceScratch, true);
   }
 
+  /**
+   * Lets go of every decoded relocation table this view keeps (the recent sections, their resolved targets,
+   * the scratches): for when the comparison is over and the report is made, which needs few of them again
+   * and is the diff's largest step. A table asked for later is decoded again.
+   */
+  forgetRelocations(): void {
+    this.#ring.fill(undefined);
+    this.#slotOf.fill(-1);
+    this.#last = undefined;
+    this.#sharedNext = 0;
+    this.#ownNext = 0;
+    this.#onceScratch = undefined;
+    this.#passScratchMade = undefined;
+  }
+
   /** Ends a `relocsOnce` look: a large table's buffer is not kept for the next one (see `RelocationScratch.drop`). */
   relocsOnceDone(): void {
     this.#onceScratch?.drop();
@@ -1014,9 +1029,12 @@ export class ObjectView {
     }
     const scratch = this.#passScratch;
     const entities = this.entities;
-    for (let k = 0; k < entities.length; k++) {
-      const e = entities[k]!;
-      if (this.#aliasOf[e.index] !== 0 || e.section < 0 || e.nobits) continue;
+    // The primaries in the order of their sections (the anchors), so in the order of their relocation
+    // tables in the file; each list is put back in entity order at the end.
+    const anchors = this.#anchorEntity;
+    for (let k = 0; k < anchors.length; k++) {
+      const e = entities[anchors[k]!]!;
+      if (e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const to = lowerBound(r.offsets, e.start + e.size);
       for (let i = lowerBound(r.offsets, e.start); i < to; i++) {
@@ -1030,6 +1048,7 @@ export class ObjectView {
         else if (list[list.length - 1] !== e) list.push(e); // e's relocations come one after another
       }
     }
+    for (const list of out.values()) if (list.length > 1) list.sort(byIndex);
     return out;
   }
 
@@ -1040,9 +1059,12 @@ export class ObjectView {
     const users: (Entity[] | undefined)[] = new Array(n).fill(undefined);
     const scratch = this.#passScratch;
     const entities = this.entities;
-    for (let k = 0; k < entities.length; k++) {
-      const e = entities[k]!;
-      if (this.#aliasOf[e.index] !== 0 || e.section < 0 || e.nobits) continue;
+    // The primaries in the order of their sections (the anchors), so in the order of their relocation
+    // tables in the file; each list is put back in entity order at the end.
+    const anchors = this.#anchorEntity;
+    for (let k = 0; k < anchors.length; k++) {
+      const e = entities[anchors[k]!]!;
+      if (e.nobits) continue;
       const r = this.#passRelocs(e.section, scratch, true);
       const from = lowerBound(r.offsets, e.start);
       const to = lowerBound(r.offsets, e.start + e.size);
@@ -1401,4 +1423,8 @@ export function armPicDistance(code: Uint8Array, literal: number, le: boolean): 
     break;
   }
   return 0;
+}
+
+function byIndex(a: Entity, b: Entity): number {
+  return a.index - b.index;
 }

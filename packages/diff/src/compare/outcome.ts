@@ -91,27 +91,30 @@ export function outcomes(
 ): Outcome[] {
   const ov = keys.view("original");
   const pv = keys.view("patched");
-  const out: Outcome[] = [];
   // Indexed loops: a for-of makes an iterator result per step until V8 optimises the loop.
   const originals = kind === "function" ? ov.functions : ov.data;
-  for (let i = 0; i < originals.length; i++) {
+  const out: Outcome[] = new Array(originals.length);
+  // Compared in the order of their sections, which is the order of their relocation tables in the file
+  // (both builds': the patched one mostly keeps the original's order), read from disk as they are decoded
+  // when the files were opened from paths (see openElf's streamRelocations). Listed in symbol order.
+  const order = inSectionOrder(originals, ov.elf.headers.count);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const o = originals[i]!;
     const p = keys.counterpart("original", o);
     if (!p) {
-      out.push(new Outcome("removed", o, undefined, NO_DETAILS));
+      out[i] = new Outcome("removed", o, undefined, NO_DETAILS);
       continue;
     }
     const found = compare(o, p);
     const details = Array.isArray(found) ? found : found.details;
-    out.push(
-      new Outcome(
-        details.length > 0 ? "changed" : "unchanged",
-        o,
-        p,
-        details.length > 0 ? details : NO_DETAILS,
-        pairingMethod(keys.corr, o.index),
-        !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
-      ),
+    out[i] = new Outcome(
+      details.length > 0 ? "changed" : "unchanged",
+      o,
+      p,
+      details.length > 0 ? details : NO_DETAILS,
+      pairingMethod(keys.corr, o.index),
+      !Array.isArray(found) && found.ignored.length > 0 ? found.ignored : undefined,
     );
   }
   const patcheds = kind === "function" ? pv.functions : pv.data;
@@ -121,4 +124,15 @@ export function outcomes(
     out.push(new Outcome("new", undefined, p, NO_DETAILS));
   }
   return out;
+}
+
+/** Positions in `es` ordered by section (COMMON first), in list order within one: a counting sort. */
+export function inSectionOrder(es: readonly Entity[], sectionCount: number): Int32Array {
+  const slot = (e: Entity) => Math.min(Math.max(e.section + 1, 0), sectionCount);
+  const first = new Int32Array(sectionCount + 2);
+  for (let i = 0; i < es.length; i++) first[slot(es[i]!) + 1]!++;
+  for (let k = 1; k < first.length; k++) first[k]! += first[k - 1]!;
+  const order = new Int32Array(es.length);
+  for (let i = 0; i < es.length; i++) order[first[slot(es[i]!)]!++] = i;
+  return order;
 }
