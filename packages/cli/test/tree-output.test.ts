@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { renderTreeMarkdown } from "../src/render/diff-markdown.js";
 import { renderSarif } from "../src/render/diff-sarif.js";
 import { forTreeRendering, renderTreeText } from "../src/render/diff-text.js";
-import { TreeJsonWriter } from "../src/render/tree-json.js";
+import { TreeJsonWriter } from "../src/render/json.js";
 import { buildTrees, SAFE, scenario, tempDir, UNSAFE } from "./fixtures.js";
 import { repoRoot, runCli } from "./run-cli.js";
 

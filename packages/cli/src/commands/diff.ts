@@ -24,9 +24,9 @@ import { OutputError, UsageError } from "../errors.js";
 import { renderDiffMarkdown, renderTreeMarkdown } from "../render/diff-markdown.js";
 import { renderSarif } from "../render/diff-sarif.js";
 import { forTreeRendering, renderDiffText, renderTreeText } from "../render/diff-text.js";
+import { TreeJsonWriter, writeReportJson } from "../render/json.js";
 import { terminalProgress } from "../render/progress.js";
 import { type ColorWhen, chooseStyle } from "../render/style.js";
-import { TreeJsonWriter } from "../render/tree-json.js";
 import { VERSION } from "../version.js";
 
 export const DIFF_FORMATS = ["text", "json", "sarif", "markdown"] as const;
@@ -148,11 +148,20 @@ export async function diffCommand(
   }
 
   const tree = "pairs" in result;
+  if (format === "json") {
+    // A pair's report (a tree's went out as it was diffed): in pieces, as JSON.stringify would write it whole.
+    const out = new Output(opts.output);
+    try {
+      writeReportJson(result as Report, (text) => out.write(text));
+      out.done();
+    } catch (e) {
+      out.abandon();
+      throw e;
+    }
+    return exitCode;
+  }
   let output: string;
   switch (format) {
-    case "json":
-      output = `${JSON.stringify(result, null, 2)}\n`;
-      break;
     case "sarif":
       output = renderSarif(result, { cwd: process.cwd(), version: VERSION });
       break;
