@@ -57,10 +57,10 @@ async function phases(original, patched) {
   // In the order of `diffObjects` on two paths: each file's image without its debug sections (see openElf's
   // deferDebug), its DWARF read at once, then the views and the analysis.
   const profile = getProfile("general");
-  const o = openElf(original, { deferDebug: true });
+  const o = openElf(original, { deferDebug: true, streamRelocations: true });
   const od = readDebugInfo(o, "original");
   phase("original opened, its DWARF read");
-  const p = openElf(patched, { deferDebug: true });
+  const p = openElf(patched, { deferDebug: true, streamRelocations: true });
   const pd = readDebugInfo(p, "patched");
   phase("patched opened, its DWARF read");
   const ov = new ObjectView(o, profile.view);

@@ -21,9 +21,11 @@
 //   - diff:   diffObjects on the two paths, as `elfdelta diff` does it (the files read, their debug sections
 //             only while the DWARF is read), in process; median of interleaved runs; against the tools reading
 //             both objects;
-//   - memory: the peak RSS of a new node process that does exactly one pair diff from the two paths, minus
-//             that of one that only loads the modules (the runtime's baseline), medians of 5 processes; the
-//             limit is twice the two files' size;
+//   - memory: the peak RSS of the command, `elfdelta diff ORIGINAL PATCHED --format json` to /dev/null, minus
+//             that of `elfdelta --version` (the runtime's baseline: the same modules loaded), medians of 5
+//             processes; the limit, twice the two files' size, is judged on it. Beside it the library's: a
+//             node process that calls diffObjects on the two paths, minus one that only loads the packages
+//             (V8 as it comes: the command holds the young generation at its first size, bin.ts);
 //   - growth: between consecutive sizes, time(n2) / time(n1) against the work ratio n2 / n1; PASS when at
 //             most 1.25 × the work ratio.
 // The tools run with their output to /dev/null; a tool run is stopped after a cap (said in the table, and
@@ -51,6 +53,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench", "out", "scale");
 const ELF_DIST = join(ROOT, "packages", "elf", "dist", "index.js");
 const DIFF_DIST = join(ROOT, "packages", "diff", "dist", "index.js");
+const CLI_BIN = join(ROOT, "packages", "cli", "dist", "bin.js");
+const PEAK_PRELOAD = join(ROOT, "bench", "peak.cjs");
 const QUICK = process.env.BENCH_QUICK === "1";
 
 const UNIT = 6250; // functions per translation unit of the functions series
@@ -362,6 +366,26 @@ function peakRss(pair) {
   return JSON.parse(r.stdout).peak;
 }
 
+/**
+ * Peak RSS (bytes) of the command itself, `elfdelta diff ORIGINAL PATCHED --format json` with its report to
+ * /dev/null (`pair` undefined: the baseline, `elfdelta --version`, which loads the same modules): the
+ * process as users run it, with its V8 settings (packages/cli/src/bin.ts) and its output. Read by bench/peak.cjs.
+ */
+function commandPeak(pair) {
+  const args = ["--require", PEAK_PRELOAD, CLI_BIN];
+  args.push(...(pair ? ["diff", pair.orig, pair.patched, "--format", "json"] : ["--version"]));
+  const r = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  const m = /^elfdelta-bench-peak (\d+)$/m.exec(r.stderr ?? "");
+  // 0: safe, 1: unsupported (the pairs change data on purpose); anything else is a failure.
+  if ((r.status !== 0 && r.status !== 1) || !m)
+    throw new Error(`the command failed: ${r.error?.message ?? r.stderr}`);
+  return Number(m[1]);
+}
+
 function counts(report) {
   const c = { changed: 0, new: 0, removed: 0 };
   for (const f of report.functions) if (f.status in c) c[f.status]++;
@@ -406,6 +430,8 @@ async function series(name, pairs, libs, tools, withDwarf) {
   // The peak depends on when V8 happens to collect: the median of MEMORY_RUNS processes.
   const baseline = median(Array.from({ length: MEMORY_RUNS }, () => peakRss(undefined)));
   const peaks = pairs.map((p) => median(Array.from({ length: MEMORY_RUNS }, () => peakRss(p))));
+  const commandBaseline = median(Array.from({ length: MEMORY_RUNS }, () => commandPeak(undefined)));
+  const commandPeaks = pairs.map((p) => median(Array.from({ length: MEMORY_RUNS }, () => commandPeak(p))));
   process.stderr.write(", tools");
   const rows = pairs.map((p, k) => {
     const shape = parse[k].value;
@@ -429,7 +455,8 @@ async function series(name, pairs, libs, tools, withDwarf) {
       types: types?.[k],
       diff: diffs[k].ms,
       result: diffs[k].value,
-      peak: peaks[k] - baseline,
+      peak: commandPeaks[k] - commandBaseline,
+      libraryPeak: peaks[k] - baseline,
       readelf,
       llvm,
       pahole,
@@ -489,9 +516,10 @@ async function series(name, pairs, libs, tools, withDwarf) {
       "diff ÷ 2 parses",
       "2 × readelf ÷ diff",
       "2 × llvm-readobj ÷ diff",
-      "peak − baseline",
+      "library peak",
+      "command peak",
       "2 × both files",
-      "memory",
+      "memory (the command)",
     ],
   ];
   for (const r of rows) {
@@ -503,6 +531,7 @@ async function series(name, pairs, libs, tools, withDwarf) {
       fmtX(r.diff / (2 * r.parse)),
       ratioCell(r.readelf, r.diff, 2),
       ratioCell(r.llvm, r.diff, 2),
+      `${fmtMB(r.libraryPeak)} (${(r.libraryPeak / r.both).toFixed(2)}×)`,
       fmtMB(r.peak),
       fmtMB(limit),
       `${r.peak <= limit ? "PASS" : "FAIL"} (${(r.peak / r.both).toFixed(2)}× the files)`,
@@ -510,7 +539,9 @@ async function series(name, pairs, libs, tools, withDwarf) {
   }
   console.log(`${table(t3)}\n`);
   console.log(
-    `runtime baseline (a node process that only loads the packages): ${fmtMB(baseline)} peak RSS\n`,
+    `peaks over each one's baseline: library, a node process calling diffObjects on the two paths, over one ` +
+      `that only loads the packages (${fmtMB(baseline)} peak RSS); command, \`elfdelta diff --format json\` ` +
+      `to /dev/null, over \`elfdelta --version\` (${fmtMB(commandBaseline)})\n`,
   );
 
   const t4 = [["step", "work ratio", "parse", "", "diff", "", "peak memory"]];
@@ -544,9 +575,9 @@ async function series(name, pairs, libs, tools, withDwarf) {
 
 export async function run() {
   console.log(`\n## Scale: parse, diff and peak memory by size${QUICK ? " (BENCH_QUICK=1)" : ""}\n`);
-  for (const d of [ELF_DIST, DIFF_DIST])
+  for (const d of [ELF_DIST, DIFF_DIST, CLI_BIN])
     if (!existsSync(d))
-      throw new Error(`${d} is missing: build first (npx tsc -b packages/elf packages/diff)`);
+      throw new Error(`${d} is missing: build first (npx tsc -b packages/elf packages/diff packages/cli)`);
   if (!globalThis.gc) console.log("(run with node --expose-gc for steadier numbers: pnpm bench does)");
   const libs = {
     elf: await import(pathToFileURL(ELF_DIST).href),
