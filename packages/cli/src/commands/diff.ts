@@ -21,6 +21,7 @@ import {
   type TreeReport,
 } from "@elfdelta/diff";
 import { OutputError, UsageError } from "../errors.js";
+import { RELEASE_FROM_BYTES, releaseYoungGeneration } from "../heap.js";
 import { renderDiffMarkdown, renderTreeMarkdown } from "../render/diff-markdown.js";
 import { renderSarif } from "../render/diff-sarif.js";
 import { forTreeRendering, renderDiffText, renderTreeText } from "../render/diff-text.js";
@@ -91,6 +92,7 @@ export async function diffCommand(
   let exitCode: number;
   try {
     if (inputKind(original) === "object" && inputKind(patched) === "object") {
+      if (sizeOf(original) + sizeOf(patched) >= RELEASE_FROM_BYTES) releaseYoungGeneration();
       result = diffObjects(original, patched, options);
       exitCode = exitCodeOf(result, failOn);
     } else {
@@ -184,6 +186,15 @@ export async function diffCommand(
     process.stdout.write(output);
   }
   return exitCode;
+}
+
+/** A file's size, 0 when it cannot be read (the diff then says why). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function cannotWrite(e: unknown, path: string): OutputError {
