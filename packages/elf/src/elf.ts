@@ -171,8 +171,9 @@ export class ElfFile {
 
   /**
    * Whether `bytes` holds section `index`'s contents: always, but for a file opened with its debug sections
-   * left on disk (`openElf`), where those are read by `withDebugSections` (or into this image the first
-   * time anything else asks for them: everything here reads them right, at the cost of their memory).
+   * or its relocation tables left on disk (`openElf`), where those are read by `withDebugSections` or through
+   * a window when decoded (or into this image the first time anything else asks for them: everything here
+   * reads them right, at the cost of their memory).
    */
   holds(index: number): boolean {
     return this.#partial === undefined || this.#partial.absent[index] !== 1;
