@@ -161,7 +161,10 @@ function sameRelocationsFromDisk(targets, bytes) {
   sameOpened(targets, bytes, "relocation tables", relocationsOutcome, { streamRelocations: true });
 }
 
-/** Every relocation table of `open()` decoded in several orders: the hash of what each gave, or as text. */
+/**
+ * Every relocation table of `open()` decoded in several orders: the hash of what each gave, or as text. The
+ * file is not closed: the reader keeps at most eight open in the process, which this exercises.
+ */
 function relocationsOutcome(targets, open, full) {
   const text = [];
   const hash = createHash("sha256");

@@ -335,24 +335,19 @@ interface Pane {
  * alone. Tables decoded in file order cost one read per 64 KiB, even when two series of them are decoded in
  * turn (the comparison of each function's relocations, and the merged tables of the data it refers to), and
  * tables decoded out of order cost no more than themselves. A table larger than a pane is read alone into a
- * buffer of its own, which nothing keeps. The file stays open between reads (a read costs ~2 µs, an open ~10 µs) until
- * `close`, after which the next read opens it again.
+ * buffer of its own, which nothing keeps. The file stays open between reads (`KeptOpen`).
  */
 function windowOnto(path: string, size: number, h: SectionHeaders, streamed: Uint8Array): Window {
   const panes: Pane[] = [];
   let clock = 0;
-  let src: Source | undefined;
-  const close = (): void => {
-    src?.close();
-    src = undefined;
-  };
+  const file = new KeptOpen(path, size);
   const read = (index: number): FileWindow | undefined => {
     if (streamed[index] !== 1) return undefined;
     const [start, end] = sectionRange(h, index);
     // A table larger than a pane: read into a buffer of its own, for this decode only.
     if (end - start > WINDOW) {
       const bytes = new Uint8Array(end - start);
-      readInto(bytes, start, end);
+      file.read(bytes, start, end);
       return { bytes, base: start };
     }
     clock++;
@@ -383,20 +378,57 @@ function windowOnto(path: string, size: number, h: SectionHeaders, streamed: Uin
     if (pane.bytes.length === 0) pane.bytes = new Uint8Array(WINDOW);
     pane.base = start;
     pane.end = start;
-    readInto(pane.bytes, start, last);
+    file.read(pane.bytes, start, last);
     pane.end = last;
     return pane;
   };
-  const readInto = (bytes: Uint8Array, start: number, end: number): void => {
-    src ??= Source.again(path, size);
+  return { window: read, close: () => file.close() };
+}
+
+/** At most this many files are kept open by windows at once (see `KeptOpen`). */
+const MAX_KEPT_OPEN = 8;
+/** The files windows keep open, the least recently read first. */
+const keptOpen = new Set<KeptOpen>();
+
+/**
+ * The file a window reads, opened on its first read and kept open for the next ones (an open costs ~10 µs, a
+ * read ~2 µs) until `close`, or until more than `MAX_KEPT_OPEN` are open in the process, when the least
+ * recently read is closed (it opens again on its next read): callers that never close an `ElfFile` hold no
+ * more descriptors than that, however many files they open. Apart from the panes, so that the set holds
+ * nothing big.
+ */
+class KeptOpen {
+  #src: Source | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly size: number,
+  ) {}
+
+  /** Copies `[start, end)` of the file to `bytes[0..]`. */
+  read(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#src === undefined) {
+      this.#src = Source.again(this.path, this.size);
+      for (const other of keptOpen) {
+        if (keptOpen.size < MAX_KEPT_OPEN) break;
+        other.close();
+      }
+    }
+    keptOpen.delete(this);
+    keptOpen.add(this);
     try {
-      src.read(bytes, start, end, 0);
+      this.#src.read(bytes, start, end, 0);
     } catch (e) {
-      close();
+      this.close();
       throw e;
     }
-  };
-  return { window: read, close };
+  }
+
+  close(): void {
+    this.#src?.close();
+    this.#src = undefined;
+    keptOpen.delete(this);
+  }
 }
 
 /** Closes the file a window kept open once its `ElfFile` is gone, for callers that did not `close` it. */

@@ -204,6 +204,26 @@ describe("openElf with the relocation tables left on disk", () => {
     },
   );
 
+  it.skipIf(!existsSync("/proc/self/fd"))(
+    "keeps eight files open at most for callers that never close",
+    () => {
+      const openFds = () => readdirSync("/proc/self/fd").length;
+      const path = samples[0]!;
+      const table = streamedIndexes(readElf(readFileSync(path)))[0]!;
+      const before = openFds();
+      const files = Array.from({ length: 20 }, () => openElf(path, { streamRelocations: true }));
+      for (const f of files) f.relocations(table);
+      expect(openFds()).toBe(before + 8);
+      // The ones closed to make room open again when read.
+      expect(tableText(() => files[0]!.relocations(table))).toBe(
+        tableText(() => files[19]!.relocations(table)),
+      );
+      expect(openFds()).toBe(before + 8);
+      for (const f of files) f.close();
+      expect(openFds()).toBe(before);
+    },
+  );
+
   it("refuses with a typed error a file cut short before its tables were read", () => {
     const path = join(dir, "cut.o");
     bigTableObject(path);
