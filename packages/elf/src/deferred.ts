@@ -278,7 +278,7 @@ export function openPartial(path: string, leave: LeftOut): ElfFile | undefined {
     const size = src.size;
     const load = (index: number): void => readSection(path, size, image, sectionRange(h, index));
     const w = streamed.includes(1) ? windowOnto(path, size, h, streamed) : undefined;
-    const file = new ElfFile(image, {
+    return new ElfFile(image, {
       path,
       partial: {
         absent,
@@ -287,8 +287,6 @@ export function openPartial(path: string, leave: LeftOut): ElfFile | undefined {
         ...(w ? { window: w.window, close: w.close } : {}),
       },
     });
-    if (w) unclosed.register(file, w.close);
-    return file;
   } finally {
     src.close();
   }
@@ -394,8 +392,10 @@ const keptOpen = new Set<KeptOpen>();
  * The file a window reads, opened on its first read and kept open for the next ones (an open costs ~10 µs, a
  * read ~2 µs) until `close`, or until more than `MAX_KEPT_OPEN` are open in the process, when the least
  * recently read is closed (it opens again on its next read): callers that never close an `ElfFile` hold no
- * more descriptors than that, however many files they open. Apart from the panes, so that the set holds
- * nothing big.
+ * more descriptors than that, however many files they open, and a file nobody closes stays open until others
+ * push it out. Apart from the panes, so that the set holds nothing big. (Not a FinalizationRegistry: its
+ * callbacks wait for the event loop, and a synchronous loop over thousands of files kept every one's panes
+ * alive until then: 160 KB a file, gigabytes in the long fuzz run.)
  */
 class KeptOpen {
   #src: Source | undefined;
@@ -430,9 +430,6 @@ class KeptOpen {
     keptOpen.delete(this);
   }
 }
-
-/** Closes the file a window kept open once its `ElfFile` is gone, for callers that did not `close` it. */
-const unclosed = new FinalizationRegistry<() => void>((close) => close());
 
 /**
  * The image the DWARF reader works on: the deferred sections alone, the rest (headers, symbols) shared with

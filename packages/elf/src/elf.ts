@@ -203,9 +203,8 @@ export class ElfFile {
 
   /**
    * Closes the file an image that leaves relocation tables on disk keeps open to read them (`openElf` with
-   * `streamRelocations`); a later read opens it again. Without it the file is closed once this object is
-   * collected, or once eight others are kept open in the process and it is the least recently read of them.
-   * Nothing for other files.
+   * `streamRelocations`); a later read opens it again. Without it the file is closed once eight others are
+   * kept open in the process and it is the least recently read of them. Nothing for other files.
    */
   close(): void {
     this.#partial?.close?.();

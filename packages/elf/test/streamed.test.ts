@@ -224,6 +224,24 @@ describe("openElf with the relocation tables left on disk", () => {
     },
   );
 
+  it("keeps nothing of a file nobody closed once it is gone, even in a loop that never yields", async () => {
+    const v8 = await import("node:v8");
+    const vm = await import("node:vm");
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const path = samples[0]!;
+    const tables = streamedIndexes(readElf(readFileSync(path)));
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    // Each file's windows take some 100 KB: 2,000 of them kept would be 200 MB.
+    for (let k = 0; k < 2_000; k++) {
+      const lean = openElf(path, { streamRelocations: true });
+      for (const i of tables) lean.relocations(i);
+    }
+    gc();
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 2 ** 20);
+  });
+
   it("refuses with a typed error a file cut short before its tables were read", () => {
     const path = join(dir, "cut.o");
     bigTableObject(path);
