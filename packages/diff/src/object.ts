@@ -1089,6 +1089,10 @@ export class ObjectView {
       }
       if (list) refs[e.index] = list;
     }
+    for (let k = 0; k < n; k++) {
+      const u = users[k];
+      if (u !== undefined && u.length > 1) u.sort(byIndex);
+    }
     this.#refs = refs;
     this.#users = users;
   }

@@ -198,3 +198,25 @@ describe("analyse's phase hook", () => {
     expect(a.types).toBeDefined();
   });
 });
+
+describe("users of an entity", () => {
+  it("come in entity order, though the passes go through the object in section order", async () => {
+    const { ObjectView } = await import("../src/index.js");
+    let lists = 0;
+    for (const target of ["aarch64-clang", "x86_64-gcc", "armhf-gcc"]) {
+      const path = `${OUT}${target}/code.fs.o`;
+      if (!existsSync(path)) continue;
+      const view = new ObjectView(readElf(readFileSync(path)));
+      const each = new ObjectView(readElf(readFileSync(path))).usersOfEach(view.entities);
+      for (const e of view.entities) {
+        const users = view.users(e).map((u) => u.index);
+        expect(users, `${target} ${e.rawName}`).toEqual([...users].sort((a, b) => a - b));
+        const listed = (each.get(e) ?? []).map((u) => u.index);
+        expect(listed, `${target} ${e.rawName}`).toEqual([...listed].sort((a, b) => a - b));
+        if (users.length > 1) lists++;
+        if (listed.length > 1) lists++;
+      }
+    }
+    expect(lists).toBeGreaterThan(10);
+  });
+});
