@@ -215,12 +215,22 @@ export class ElfFile {
     return this.#shared !== undefined && this.#partial!.absent[index] === 1;
   }
 
-  /** The window onto the file for a section the image left out to be read that way (`PartialImage.window`). */
-  #window(index: number): FileWindow | undefined {
+  /**
+   * Where relocation table `index` is read from: a window onto the file for a table the image left out to
+   * be read that way (`PartialImage.window`), otherwise the image (the table read into its place first).
+   */
+  #tableBytes(index: number): FileWindow {
     const p = this.#partial;
-    if (p?.window === undefined || p.absent[index] !== 1 || !this.headers.has(index)) return undefined;
-    return p.window(index);
+    const w =
+      p?.window !== undefined && p.absent[index] === 1 && this.headers.has(index)
+        ? p.window(index)
+        : undefined;
+    if (w) return w;
+    this.#ensureHeld(index);
+    this.#whole ??= { bytes: this.bytes, base: 0 };
+    return this.#whole;
   }
+  #whole: FileWindow | undefined;
 
   /** Reads a section the image left out into its place, rather than read the zeros there. */
   #ensureHeld(index: number): void {
@@ -368,19 +378,16 @@ export class ElfFile {
     // No closure per call (the diff decodes tables again in each pass): the callbacks are made once.
     if (this.#elsewhere(index)) return this.#shared!.relocations(index);
     try {
-      const w = this.#window(index);
-      if (w)
-        return readRelocations(
-          w.bytes,
-          this.header,
-          this.headers,
-          index,
-          this.#symbolCountFn,
-          this.#dataFn,
-          w.base,
-        );
-      this.#ensureHeld(index);
-      return readRelocations(this.bytes, this.header, this.headers, index, this.#symbolCountFn, this.#dataFn);
+      const w = this.#tableBytes(index);
+      return readRelocations(
+        w.bytes,
+        this.header,
+        this.headers,
+        index,
+        this.#symbolCountFn,
+        this.#dataFn,
+        w.base,
+      );
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
       throw e;
@@ -394,17 +401,16 @@ export class ElfFile {
   relocationsInto(index: number, scratch: RelocationScratch): RelocationScratch {
     if (this.#elsewhere(index)) return this.#shared!.relocationsInto(index, scratch);
     try {
-      const w = this.#window(index);
-      if (!w) this.#ensureHeld(index);
+      const w = this.#tableBytes(index);
       return readRelocationsInto(
-        w ? w.bytes : this.bytes,
+        w.bytes,
         this.header,
         this.headers,
         index,
         this.#symbolCountFn,
         this.#dataFn,
         scratch,
-        w ? w.base : 0,
+        w.base,
       );
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
