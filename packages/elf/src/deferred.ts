@@ -283,7 +283,7 @@ export function openPartial(path: string, leave: LeftOut): ElfFile | undefined {
       partial: {
         absent,
         load,
-        ...(debug ? { withDebug: (file: ElfFile) => openDebugImage(file, path, size) } : {}),
+        ...(debug ? { withDebug: (file: ElfFile) => openDebugImage(file, path, size, streamed) } : {}),
         ...(w ? { window: w.window, close: w.close } : {}),
       },
     });
@@ -318,7 +318,7 @@ interface Window {
 
 /** Bytes `[base, end)` of the file in `bytes`, how far the last read looked ahead, when last used. */
 interface Pane {
-  bytes: Uint8Array;
+  readonly bytes: Uint8Array;
   base: number;
   end: number;
   ahead: number;
@@ -364,7 +364,7 @@ function windowOnto(path: string, size: number, h: SectionHeaders, streamed: Uin
     }
     if (!pane) {
       if (panes.length < WINDOWS) {
-        pane = { bytes: new Uint8Array(0), base: 0, end: 0, ahead: 0, used: 0 };
+        pane = { bytes: new Uint8Array(WINDOW), base: 0, end: 0, ahead: 0, used: 0 };
         panes.push(pane);
       } else {
         pane = panes.reduce((a, b) => (b.used < a.used ? b : a));
@@ -373,7 +373,6 @@ function windowOnto(path: string, size: number, h: SectionHeaders, streamed: Uin
     pane.ahead = onward ? Math.min(WINDOW, Math.max(FIRST_AHEAD, 2 * pane.ahead)) : 0;
     pane.used = clock;
     const last = Math.min(start + Math.max(pane.ahead, end - start), size);
-    if (pane.bytes.length === 0) pane.bytes = new Uint8Array(WINDOW);
     pane.base = start;
     pane.end = start;
     file.read(pane.bytes, start, last);
@@ -435,7 +434,7 @@ class KeptOpen {
  * The image the DWARF reader works on: the deferred sections alone, the rest (headers, symbols) shared with
  * `main`, the file opened without them.
  */
-function openDebugImage(main: ElfFile, path: string, size: number): ElfFile {
+function openDebugImage(main: ElfFile, path: string, size: number, streamed: Uint8Array): ElfFile {
   const src = Source.again(path, size);
   try {
     // Resizable, to be given back the moment the DWARF reader is done (`ElfFile.release`): V8 decommits a
@@ -451,8 +450,8 @@ function openDebugImage(main: ElfFile, path: string, size: number): ElfFile {
     const absent = new Uint8Array(h.count).fill(1);
     const wanted: [number, number][] = [];
     for (let i = 1; i < h.count; i++) {
-      // Relocation tables left out of `main` are read through its window (`isStreamedRelocations`).
-      if (main.holds(i) || !isDeferredDebug(h, i, main.machine)) continue;
+      // Relocation tables left out of `main` to be read through its window stay with it.
+      if (main.holds(i) || streamed[i] === 1) continue;
       absent[i] = 0;
       wanted.push(sectionRange(h, i));
     }
