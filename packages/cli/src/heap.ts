@@ -9,8 +9,8 @@ import { setFlagsFromString } from "node:v8";
  * first size, 15 to 25 MB less at the peak in the same time. On inputs of hundreds of megabytes the balance
  * turns: what a phase makes and drops lives long enough to survive a young generation that small, is
  * promoted and stays until a full collection (100,000 functions, 240 MB: 60 MB more at the peak; at 120 MB
- * of inputs holding it still costs nothing or saves 14 MB). bench/README.md, "Memory, seventh pass". A process setting: the command's,
- * not the library's.
+ * of inputs holding it still costs nothing or saves 14 MB). bench/README.md, "Memory, seventh pass". A
+ * process setting: the command's, not the library's.
  */
 
 /** Keeps the young generation at its first size; called before the program's modules load (they grow it). */
