@@ -372,31 +372,21 @@ export class ObjectView {
     const sectionCount = this.elf.headers.count;
     // Placed entities ordered by section, start, size (largest first) and rank, ties in table order: a
     // counting sort by section, then a sort inside each section (most hold one entity: -ffunction-sections).
-    const bySection = new Int32Array(sectionCount + 2);
-    let placedCount = 0;
     // Indexed loops here and in the other passes over every entity or section: they run once per object,
     // mostly before V8 optimises them, when a for-of makes an iterator result per step.
-    for (let k = 0; k < entities.length; k++) {
-      const e = entities[k]!;
-      if (e.section < 0) continue;
-      bySection[Math.min(e.section, sectionCount) + 1]!++;
-      placedCount++;
-    }
-    for (let k = 1; k < bySection.length; k++) bySection[k]! += bySection[k - 1]!;
-    const order = new Int32Array(placedCount);
-    const fill = bySection.slice(0, bySection.length - 1);
-    for (let k = 0; k < entities.length; k++) {
-      const e = entities[k]!;
-      if (e.section >= 0) order[fill[Math.min(e.section, sectionCount)]!++] = e.index;
-    }
+    const { order: all, first: runs } = bySection(entities, sectionCount);
+    // Positions are indexes here (the view's own list); the COMMON ones, first, are not placed.
+    const common = runs[1]!;
+    const order = all.subarray(common);
+    const placedCount = order.length;
     const inSection = (a: number, b: number): number => {
       const x = entities[a]!;
       const y = entities[b]!;
       return x.section - y.section || x.start - y.start || y.size - x.size || rank(x) - rank(y);
     };
-    for (let k = 0; k + 1 < bySection.length; k++) {
-      const from = bySection[k]!;
-      const to = bySection[k + 1]!;
+    for (let k = 1; k + 1 < runs.length; k++) {
+      const from = runs[k]! - common;
+      const to = runs[k + 1]! - common;
       if (to - from > 1) order.set(Array.from(order.subarray(from, to)).sort(inSection), from);
     }
     const starts = new Float64Array(placedCount);
@@ -1427,6 +1417,25 @@ export function armPicDistance(code: Uint8Array, literal: number, le: boolean): 
     break;
   }
   return 0;
+}
+
+/**
+ * Positions in `es` grouped by section, in list order within one (a counting sort): COMMON entities (no
+ * section) first, in `order[first[0]..first[1])`, then section s's in `order[first[s + 1]..first[s + 2])`
+ * (sections past `sectionCount` with the last).
+ */
+export function bySection(
+  es: readonly Entity[],
+  sectionCount: number,
+): { readonly order: Int32Array<ArrayBuffer>; readonly first: Int32Array<ArrayBuffer> } {
+  const slot = (e: Entity) => (e.section < 0 ? 0 : Math.min(e.section, sectionCount) + 1);
+  const first = new Int32Array(sectionCount + 3);
+  for (let i = 0; i < es.length; i++) first[slot(es[i]!) + 1]!++;
+  for (let k = 1; k < first.length; k++) first[k]! += first[k - 1]!;
+  const fill = first.slice(0, first.length - 1);
+  const order = new Int32Array(es.length);
+  for (let i = 0; i < es.length; i++) order[fill[slot(es[i]!)]!++] = i;
+  return { order, first };
 }
 
 function byIndex(a: Entity, b: Entity): number {

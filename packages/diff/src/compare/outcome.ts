@@ -1,6 +1,6 @@
 import { symbolBindNames, symbolTypeNames } from "@elfdelta/elf";
 import { type PairingMethod, pairingMethod } from "../correlate/symbols.js";
-import type { Entity, EntityKind } from "../object.js";
+import { bySection, type Entity, type EntityKind } from "../object.js";
 import type { IgnoredDifference, ReasonDetail, Status } from "../report.js";
 import type { Keys } from "./keys.js";
 
@@ -97,7 +97,7 @@ export function outcomes(
   // Compared in the order of their sections, which is the order of their relocation tables in the file
   // (both builds': the patched one mostly keeps the original's order), read from disk as they are decoded
   // when the files were opened from paths (see openElf's streamRelocations). Listed in symbol order.
-  const order = inSectionOrder(originals, ov.elf.headers.count);
+  const { order } = bySection(originals, ov.elf.headers.count);
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const o = originals[i]!;
@@ -124,15 +124,4 @@ export function outcomes(
     out.push(new Outcome("new", undefined, p, NO_DETAILS));
   }
   return out;
-}
-
-/** Positions in `es` ordered by section (COMMON first), in list order within one: a counting sort. */
-export function inSectionOrder(es: readonly Entity[], sectionCount: number): Int32Array {
-  const slot = (e: Entity) => Math.min(Math.max(e.section + 1, 0), sectionCount);
-  const first = new Int32Array(sectionCount + 2);
-  for (let i = 0; i < es.length; i++) first[slot(es[i]!) + 1]!++;
-  for (let k = 1; k < first.length; k++) first[k]! += first[k - 1]!;
-  const order = new Int32Array(es.length);
-  for (let i = 0; i < es.length; i++) order[first[slot(es[i]!)]!++] = i;
-  return order;
 }
