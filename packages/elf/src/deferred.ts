@@ -1,9 +1,11 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { mappedBuffer } from "./buffers.js";
 import { ByteView } from "./bytes.js";
 import { SHF, SHN_XINDEX, SHT } from "./constants.js";
-import { ElfFile, type FileWindow } from "./elf.js";
+import { ElfFile } from "./elf.js";
 import { ElfError, ioError } from "./errors.js";
 import { type ElfHeader, readHeader } from "./header.js";
+import { type FileWindow, TABLE_PIECE, type TableBytes } from "./relocations.js";
 import { readRaw, readSections, type SectionHeaders } from "./sections.js";
 import { PN_XNUM, readSegments, type Segment } from "./segments.js";
 
@@ -67,12 +69,6 @@ function isDebugContents(h: SectionHeaders, i: number, machine: number): boolean
     (h.nameStartsWith(i, ".debug_") || h.nameStartsWith(i, ".zdebug_"))
   );
 }
-
-/** ES2024's resizable `ArrayBuffer` (in Node 20; the project's library types are ES2022). */
-type ResizableConstructor = new (
-  size: number,
-  options: { maxByteLength: number },
-) => ArrayBuffer & { resize(size: number): void };
 
 /** The smallest file whose debug image is a resizable buffer, given back at once (see `openDebugImage`). */
 const RESIZABLE_FROM = 4 * 2 ** 20;
@@ -277,14 +273,14 @@ export function openPartial(path: string, leave: LeftOut): ElfFile | undefined {
     src.read(image, at, src.size);
     const size = src.size;
     const load = (index: number): void => readSection(path, size, image, sectionRange(h, index));
-    const w = streamed.includes(1) ? windowOnto(path, size, h, streamed) : undefined;
+    const w = streamed.includes(1) ? windowOnto(path, size) : undefined;
     return new ElfFile(image, {
       path,
       partial: {
         absent,
         load,
         ...(debug ? { withDebug: (file: ElfFile) => openDebugImage(file, path, size, streamed) } : {}),
-        ...(w ? { window: w.window, close: w.close } : {}),
+        ...(w ? { streamed, window: w.window, close: w.close } : {}),
       },
     });
   } finally {
@@ -302,8 +298,11 @@ function readSection(path: string, size: number, image: Uint8Array, [start, end]
   }
 }
 
-/** The most a window reads at once: what follows the table asked for, while tables are read in file order. */
-const WINDOW = 64 * 1024;
+/**
+ * The most a window reads at once: what follows the table asked for, while tables are read in file order.
+ * Also the most it is asked for: the decoder reads a larger table piece by piece (`TABLE_PIECE`).
+ */
+const WINDOW = TABLE_PIECE;
 /** The first read-ahead of tables read in file order (a table read out of order is read alone). */
 const FIRST_AHEAD = 4096;
 
@@ -312,7 +311,7 @@ const WINDOWS = 4;
 
 /** A window onto a file and the means to close the file it keeps open (see `windowOnto`). */
 interface Window {
-  readonly window: (index: number) => FileWindow | undefined;
+  readonly window: TableBytes;
   readonly close: () => void;
 }
 
@@ -326,23 +325,20 @@ interface Pane {
 }
 
 /**
- * `PartialImage.window` for the sections marked in `streamed`: a few buffers ("panes"), each refilled from
- * the file with the section asked for and what follows it. Read-ahead as a kernel does it, per pane: a read
- * that starts a little past where a pane's last one ended refills that pane with twice as much ahead as the
- * last (4 KiB at first, 64 KiB at most); any other refills the least recently used pane with the table
- * alone. Tables decoded in file order cost one read per 64 KiB, even when two series of them are decoded in
- * turn (the comparison of each function's relocations, and the merged tables of the data it refers to), and
- * tables decoded out of order cost no more than themselves. A table larger than a pane is read alone into a
- * buffer of its own, which nothing keeps. The file stays open between reads (`KeptOpen`).
+ * `PartialImage.window`: a few buffers ("panes"), each refilled from the file with the bytes asked for and
+ * what follows them. Read-ahead as a kernel does it, per pane: a read that starts a little past where a
+ * pane's last one ended refills that pane with twice as much ahead as the last (4 KiB at first, 64 KiB at
+ * most); any other refills the least recently used pane with the bytes alone. Tables decoded in file order
+ * cost one read per 64 KiB, even when two series of them are decoded in turn (the comparison of each
+ * function's relocations, and the merged tables of the data it refers to), and so do the pieces of a large
+ * table; tables decoded out of order cost no more than themselves. The file stays open between reads
+ * (`KeptOpen`). Asked for more than a pane (no caller does), it reads them into a buffer of their own.
  */
-function windowOnto(path: string, size: number, h: SectionHeaders, streamed: Uint8Array): Window {
+function windowOnto(path: string, size: number): Window {
   const panes: Pane[] = [];
   let clock = 0;
   const file = new KeptOpen(path, size);
-  const read = (index: number): FileWindow | undefined => {
-    if (streamed[index] !== 1) return undefined;
-    const [start, end] = sectionRange(h, index);
-    // A table larger than a pane: read into a buffer of its own, for this decode only.
+  const read = (start: number, end: number): FileWindow => {
     if (end - start > WINDOW) {
       const bytes = new Uint8Array(end - start);
       file.read(bytes, start, end);
@@ -440,10 +436,7 @@ function openDebugImage(main: ElfFile, path: string, size: number, streamed: Uin
     // Resizable, to be given back the moment the DWARF reader is done (`ElfFile.release`): V8 decommits a
     // resizable buffer's pages when it shrinks, where a plain one waits for a collection. Not for small files:
     // reserving and freeing one costs ~0.2 ms, as much as a third of the DWARF reading of a 135 KB object.
-    const resizable =
-      size >= RESIZABLE_FROM
-        ? new (ArrayBuffer as unknown as ResizableConstructor)(size, { maxByteLength: size })
-        : undefined;
+    const resizable = size >= RESIZABLE_FROM ? mappedBuffer(size) : undefined;
     const buffer = resizable ?? new ArrayBuffer(size);
     const image = new Uint8Array(buffer, 0, size);
     const h = main.headers;

@@ -6,10 +6,12 @@ import { readGroup, type SectionGroup } from "./groups.js";
 import { type ElfHeader, readHeader } from "./header.js";
 import { type Note, readNotes } from "./notes.js";
 import {
+  type FileWindow,
   type RelocationScratch,
   type RelocationTable,
   readRelocations,
   readRelocationsInto,
+  type TableBytes,
 } from "./relocations.js";
 import { readSections, type Section, type SectionHeaders } from "./sections.js";
 import { readSegments, type Segment } from "./segments.js";
@@ -45,20 +47,15 @@ export interface PartialImage {
   readonly shared?: ElfFile;
   /** Gives the image's memory back at once (see `ElfFile.release`). */
   readonly release?: () => void;
+  /** 1 for each left-out relocation table to be decoded through `window` (see `deferred.ts`). */
+  readonly streamed?: Uint8Array;
   /**
-   * The bytes of left-out section `index` without putting them in the image: a window onto the file that
-   * holds them, valid until the next call; undefined for a section not read this way. For the relocation
-   * tables the image leaves out (see `deferred.ts`), which are decoded and not kept.
+   * Bytes `[from, to)` of the file without putting them in the image, for the `streamed` tables, which are
+   * decoded and not kept: a window onto the file, valid until the next call.
    */
-  readonly window?: (index: number) => FileWindow | undefined;
+  readonly window?: TableBytes;
   /** Closes the file `window` keeps open (see `ElfFile.close`). */
   readonly close?: () => void;
-}
-
-/** Bytes of a file from offset `base` (`bytes[0]` is the file's byte `base`). */
-export interface FileWindow {
-  readonly bytes: Uint8Array;
-  readonly base: number;
 }
 
 /**
@@ -219,18 +216,21 @@ export class ElfFile {
    * Where relocation table `index` is read from: a window onto the file for a table the image left out to
    * be read that way (`PartialImage.window`), otherwise the image (the table read into its place first).
    */
-  #tableBytes(index: number): FileWindow {
+  #tableBytes(index: number): TableBytes {
     const p = this.#partial;
-    const w =
-      p?.window !== undefined && p.absent[index] === 1 && this.headers.has(index)
-        ? p.window(index)
-        : undefined;
-    if (w) return w;
+    if (
+      p?.window !== undefined &&
+      p.streamed?.[index] === 1 &&
+      p.absent[index] === 1 &&
+      this.headers.has(index)
+    )
+      return p.window;
     this.#ensureHeld(index);
-    this.#whole ??= { bytes: this.bytes, base: 0 };
     return this.#whole;
   }
-  #whole: FileWindow | undefined;
+  /** The image as `TableBytes`: every range is in it. */
+  readonly #whole: TableBytes = () => (this.#wholeWindow ??= { bytes: this.bytes, base: 0 });
+  #wholeWindow: FileWindow | undefined;
 
   /** Reads a section the image left out into its place, rather than read the zeros there. */
   #ensureHeld(index: number): void {
@@ -378,15 +378,13 @@ export class ElfFile {
     // No closure per call (the diff decodes tables again in each pass): the callbacks are made once.
     if (this.#elsewhere(index)) return this.#shared!.relocations(index);
     try {
-      const w = this.#tableBytes(index);
       return readRelocations(
-        w.bytes,
+        this.#tableBytes(index),
         this.header,
         this.headers,
         index,
         this.#symbolCountFn,
         this.#dataFn,
-        w.base,
       );
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;
@@ -401,16 +399,14 @@ export class ElfFile {
   relocationsInto(index: number, scratch: RelocationScratch): RelocationScratch {
     if (this.#elsewhere(index)) return this.#shared!.relocationsInto(index, scratch);
     try {
-      const w = this.#tableBytes(index);
       return readRelocationsInto(
-        w.bytes,
+        this.#tableBytes(index),
         this.header,
         this.headers,
         index,
         this.#symbolCountFn,
         this.#dataFn,
         scratch,
-        w.base,
       );
     } catch (e) {
       if (e instanceof ElfError && e.file === undefined && this.path !== undefined) e.file = this.path;

@@ -17,13 +17,19 @@ export {
 } from "./dwarf/index.js";
 export * from "./dwarf/model.js";
 export { typeSpelling } from "./dwarf/spelling.js";
-export { ElfFile, type FileWindow, type PartialImage, type ReadOptions, readElf, withFile } from "./elf.js";
+export { ElfFile, type PartialImage, type ReadOptions, readElf, withFile } from "./elf.js";
 export { ElfError, type ElfErrorCode, isElfError } from "./errors.js";
 export { type LoadedObject, type OpenOptions, openElf, openObjects, readBytes } from "./files.js";
 export type { SectionGroup } from "./groups.js";
 export { type ElfHeader, isElf } from "./header.js";
 export type { Note } from "./notes.js";
-export { type Relocation, RelocationScratch, RelocationTable } from "./relocations.js";
+export {
+  type FileWindow,
+  type Relocation,
+  RelocationScratch,
+  RelocationTable,
+  type TableBytes,
+} from "./relocations.js";
 export { type Section, SectionHeaders } from "./sections.js";
 export type { Segment } from "./segments.js";
 export { StringTable } from "./strings.js";

@@ -65,6 +65,25 @@ export class RelocationTable {
   }
 }
 
+/** Bytes of a file from offset `base` (`bytes[0]` is the file's byte `base`). */
+export interface FileWindow {
+  readonly bytes: Uint8Array;
+  readonly base: number;
+}
+
+/**
+ * Where the decoder reads a table: bytes `[from, to)` of the file (inside the table, at most `TABLE_PIECE`
+ * of them), valid until the next call. An image of the whole file answers with itself; a table left on
+ * disk, with a window onto the file (see `deferred.ts`).
+ */
+export type TableBytes = (from: number, to: number) => FileWindow;
+
+/**
+ * The most of a table decoded from one window: a table of 100,000 relocations left on disk is read 64 KiB at
+ * a time rather than whole (2.4 MB a side, alive with its decode).
+ */
+export const TABLE_PIECE = 64 * 1024;
+
 const EM_MIPS = 8;
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Up to this many entries, the arrays of a relocation table are V8's small on-heap typed arrays. */
@@ -76,17 +95,15 @@ const SMALL_TABLE = 8;
  * `symbolCount` is the number of entries of the linked symbol table.
  */
 export function readRelocations(
-  bytes: Uint8Array,
+  bytes: TableBytes,
   h: ElfHeader,
   sections: SectionHeaders,
   relIndex: number,
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
-  /** The file offset of `bytes[0]`: 0 for an image of the whole file, more for a window onto it. */
-  base = 0,
 ): RelocationTable {
   // Without a scratch, decode always returns the table.
-  const t = decode(bytes, base, h, sections, relIndex, symbolCount, targetBytes, undefined)!;
+  const t = decode(bytes, h, sections, relIndex, symbolCount, targetBytes, undefined)!;
   return new RelocationTable(
     sections,
     relIndex,
@@ -106,17 +123,15 @@ export function readRelocations(
  * The arrays are valid until the next decode into the same scratch.
  */
 export function readRelocationsInto(
-  bytes: Uint8Array,
+  bytes: TableBytes,
   h: ElfHeader,
   sections: SectionHeaders,
   relIndex: number,
   symbolCount: (tableIndex: number) => number,
   targetBytes: (sectionIndex: number) => Uint8Array,
   scratch: RelocationScratch,
-  /** As for `readRelocations`. */
-  base = 0,
 ): RelocationScratch {
-  decode(bytes, base, h, sections, relIndex, symbolCount, targetBytes, scratch);
+  decode(bytes, h, sections, relIndex, symbolCount, targetBytes, scratch);
   return scratch;
 }
 
@@ -132,8 +147,7 @@ interface Decoded {
 }
 
 function decode(
-  bytes: Uint8Array,
-  base: number,
+  source: TableBytes,
   h: ElfHeader,
   sections: SectionHeaders,
   relIndex: number,
@@ -212,10 +226,6 @@ function decode(
 
   const arch = archTable(h.machine);
   const mips64le = h.machine === EM_MIPS && h.is64 && h.littleEndian;
-  // readSections has checked that the section lies inside the file; check once here rather than per field.
-  if (secOffset < base || secOffset - base + count * entsize > bytes.length)
-    failTable(sections, relIndex, "truncated", ` runs past the end of the file`, secOffset);
-  const dv = dataView(bytes);
   const le = h.littleEndian;
   const is64 = h.is64;
   // The four arrays share one buffer (one allocation instead of four: objects built with -ffunction-sections
@@ -250,75 +260,85 @@ function decode(
   const hiWord = 1 - loWord;
   let lastType = -1;
   let lastInfo: RelocType | undefined;
-  for (let i = 0; i < count; i++) {
-    // `at` in the file (what errors name), `p` in `bytes`.
-    const at = secOffset + i * entsize;
-    const p = at - base;
-    let offset: number;
-    let sym: number;
-    let type: number;
-    if (is64) {
-      offset = u64Number(dv, p, le);
-      if (mips64le) {
-        // MIPS64 little-endian stores r_info as: r_sym (32), r_ssym (8), r_type3 (8), r_type2 (8), r_type (8).
-        sym = dv.getUint32(p + 8, le);
-        type = bytes[p + 15]! | (bytes[p + 14]! << 8) | (bytes[p + 13]! << 16);
+  const piece = Math.max(1, Math.floor(TABLE_PIECE / entsize));
+  for (let i0 = 0, i1 = Math.min(count, piece); i0 < count; i0 = i1, i1 = Math.min(count, i1 + piece)) {
+    const from = secOffset + i0 * entsize;
+    const { bytes, base } = source(from, secOffset + i1 * entsize);
+    // readSections has checked that the section lies inside the file; checked once a piece, not per field.
+    if (from < base || from - base + (i1 - i0) * entsize > bytes.length)
+      failTable(sections, relIndex, "truncated", ` runs past the end of the file`, secOffset);
+    const dv = dataView(bytes);
+    for (let i = i0; i < i1; i++) {
+      // `at` in the file (what errors name), `p` in `bytes`.
+      const at = secOffset + i * entsize;
+      const p = at - base;
+      let offset: number;
+      let sym: number;
+      let type: number;
+      if (is64) {
+        offset = u64Number(dv, p, le);
+        if (mips64le) {
+          // MIPS64 little-endian stores r_info as: r_sym (32), r_ssym (8), r_type3 (8), r_type2 (8), r_type (8).
+          sym = dv.getUint32(p + 8, le);
+          type = bytes[p + 15]! | (bytes[p + 14]! << 8) | (bytes[p + 13]! << 16);
+        } else {
+          sym = dv.getUint32(p + 8 + (le ? 4 : 0), le);
+          type = dv.getUint32(p + 8 + (le ? 0 : 4), le);
+        }
       } else {
-        sym = dv.getUint32(p + 8 + (le ? 4 : 0), le);
-        type = dv.getUint32(p + 8 + (le ? 0 : 4), le);
+        offset = dv.getUint32(p, le);
+        const info = dv.getUint32(p + 4, le);
+        sym = info >>> 8;
+        type = info & 0xff;
       }
-    } else {
-      offset = dv.getUint32(p, le);
-      const info = dv.getUint32(p + 4, le);
-      sym = info >>> 8;
-      type = info & 0xff;
-    }
-    if (sym >= nsyms && !(sym === 0 && nsyms === 0)) {
-      failTable(
-        sections,
-        relIndex,
-        "bad-relocation",
-        `: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
-        at,
-      );
-    }
-    if (type !== lastType) {
-      lastType = type;
-      lastInfo = arch?.types.get(type) ?? (h.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
-    }
-    const width = lastInfo?.width ?? 0;
-    if (
-      relocatable &&
-      targetLength !== undefined &&
-      width > 0 &&
-      (offset + width > targetLength || offset < 0)
-    ) {
-      failTable(
-        sections,
-        relIndex,
-        "bad-relocation",
-        `: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${secInfo} (size ${targetLength})`,
-        at,
-      );
-    }
-    if (isRela) {
-      if (!addendWords) addends[i] = is64 ? dv.getBigInt64(p + 16, le) : BigInt(dv.getInt32(p + 8, le));
-      else if (is64) {
-        addendWords[2 * i + loWord] = dv.getUint32(p + 16 + (le ? 0 : 4), le);
-        addendWords[2 * i + hiWord] = dv.getUint32(p + 16 + (le ? 4 : 0), le);
-      } else {
-        const a = dv.getInt32(p + 8, le);
-        addendWords[2 * i + loWord] = a >>> 0;
-        addendWords[2 * i + hiWord] = a < 0 ? 0xffffffff : 0;
+      if (sym >= nsyms && !(sym === 0 && nsyms === 0)) {
+        failTable(
+          sections,
+          relIndex,
+          "bad-relocation",
+          `: relocation ${i} names symbol ${sym}, but the symbol table has ${nsyms}`,
+          at,
+        );
       }
-    } else if (relocatable && target && lastInfo && offset + width <= target.length) {
-      addends[i] = implicitAddend(lastInfo.addend, target, offset, le);
-    } else if (scratch) {
-      addends[i] = 0n;
+      if (type !== lastType) {
+        lastType = type;
+        lastInfo =
+          arch?.types.get(type) ?? (h.machine === EM_MIPS ? arch?.types.get(type & 0xff) : undefined);
+      }
+      const width = lastInfo?.width ?? 0;
+      if (
+        relocatable &&
+        targetLength !== undefined &&
+        width > 0 &&
+        (offset + width > targetLength || offset < 0)
+      ) {
+        failTable(
+          sections,
+          relIndex,
+          "bad-relocation",
+          `: relocation ${i} at offset ${offset} (${width} bytes) is past the end of section ${secInfo} (size ${targetLength})`,
+          at,
+        );
+      }
+      if (isRela) {
+        if (!addendWords) addends[i] = is64 ? dv.getBigInt64(p + 16, le) : BigInt(dv.getInt32(p + 8, le));
+        else if (is64) {
+          addendWords[2 * i + loWord] = dv.getUint32(p + 16 + (le ? 0 : 4), le);
+          addendWords[2 * i + hiWord] = dv.getUint32(p + 16 + (le ? 4 : 0), le);
+        } else {
+          const a = dv.getInt32(p + 8, le);
+          addendWords[2 * i + loWord] = a >>> 0;
+          addendWords[2 * i + hiWord] = a < 0 ? 0xffffffff : 0;
+        }
+      } else if (relocatable && target && lastInfo && offset + width <= target.length) {
+        addends[i] = implicitAddend(lastInfo.addend, target, offset, le);
+      } else if (scratch) {
+        addends[i] = 0n;
+      }
+      offsets[i] = offset;
+      types[i] = type;
+      syms[i] = sym;
     }
-    offsets[i] = offset;
-    types[i] = type;
-    syms[i] = sym;
   }
   if (scratch) {
     scratch.target = secInfo;
