@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { holdYoungGeneration } from "./heap.js";
+import { holdHeap } from "./heap.js";
 
 // First, before the program's modules load: loading them alone grows V8's young generation to 16 MB.
-holdYoungGeneration();
+holdHeap();
 const { reportFailure, run } = await import("./main.js");
 
 run(process.argv.slice(2)).then(

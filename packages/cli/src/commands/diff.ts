@@ -21,7 +21,7 @@ import {
   type TreeReport,
 } from "@elfdelta/diff";
 import { OutputError, UsageError } from "../errors.js";
-import { RELEASE_FROM_BYTES, releaseYoungGeneration } from "../heap.js";
+import { RELEASE_FROM_BYTES, releaseHeap } from "../heap.js";
 import { renderDiffMarkdown, renderTreeMarkdown } from "../render/diff-markdown.js";
 import { renderSarif } from "../render/diff-sarif.js";
 import { forTreeRendering, renderDiffText, renderTreeText } from "../render/diff-text.js";
@@ -92,7 +92,7 @@ export async function diffCommand(
   let exitCode: number;
   try {
     if (inputKind(original) === "object" && inputKind(patched) === "object") {
-      if (sizeOf(original) + sizeOf(patched) >= RELEASE_FROM_BYTES) releaseYoungGeneration();
+      if (sizeOf(original) + sizeOf(patched) >= RELEASE_FROM_BYTES) releaseHeap();
       result = diffObjects(original, patched, options);
       exitCode = exitCodeOf(result, failOn);
     } else {
