@@ -83,6 +83,17 @@ export type TableBytes = (from: number, to: number) => FileWindow;
  * a time rather than whole (2.4 MB a side, alive with its decode).
  */
 export const TABLE_PIECE = 64 * 1024;
+let tablePiece = TABLE_PIECE;
+
+/**
+ * Sets the most bytes of a table decoded from one window (at most `TABLE_PIECE`), and returns the old
+ * setting. For the tests and the fuzzer: no table of the test objects is larger than one piece.
+ */
+export function setTablePiece(bytes: number): number {
+  const old = tablePiece;
+  tablePiece = Math.min(Math.max(1, bytes), TABLE_PIECE);
+  return old;
+}
 
 const EM_MIPS = 8;
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -260,7 +271,7 @@ function decode(
   const hiWord = 1 - loWord;
   let lastType = -1;
   let lastInfo: RelocType | undefined;
-  const piece = Math.max(1, Math.floor(TABLE_PIECE / entsize));
+  const piece = Math.max(1, Math.floor(tablePiece / entsize));
   for (let i0 = 0, i1 = Math.min(count, piece); i0 < count; i0 = i1, i1 = Math.min(count, i1 + piece)) {
     const from = secOffset + i0 * entsize;
     const { bytes, base } = source(from, secOffset + i1 * entsize);

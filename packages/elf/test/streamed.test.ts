@@ -24,6 +24,7 @@ import {
   readDwarf,
   readElf,
 } from "../src/index.js";
+import { setTablePiece } from "../src/relocations.js";
 import { buildElf, concat, cstrings, rela64, relocationSection, symbolEntry } from "./build-elf.js";
 
 const OUT = join(import.meta.dirname, "../../../test-objects/out");
@@ -139,6 +140,34 @@ describe("openElf with the relocation tables left on disk", () => {
       }
       for (const i of tables) expect(lean.holds(i)).toBe(false);
       lean.close();
+    }
+  });
+
+  it("decodes a table from the file piece by piece, whatever the size of the pieces", () => {
+    // By default 64 KiB at a time, more than any table of the test objects: here 1 to 7 entries at a time,
+    // against the whole read, decoded in one piece.
+    for (const path of samples.slice(0, 9)) {
+      const whole = readElf(readFileSync(path), { path });
+      const tables = streamedIndexes(whole);
+      const want = new Map(tables.map((i) => [i, tableText(() => whole.relocations(i))]));
+      expect(tables.some((i) => whole.relocations(i).count > 7)).toBe(true);
+      for (const piece of [1, 40, 100]) {
+        const old = setTablePiece(piece);
+        try {
+          const lean = openElf(path, { streamRelocations: true });
+          const scratch = new RelocationScratch();
+          for (const i of tables) {
+            expect(
+              tableText(() => lean.relocations(i)),
+              `${path} [${i}] by ${piece}`,
+            ).toBe(want.get(i));
+            expect(tableText(() => lean.relocationsInto(i, scratch))).toBe(want.get(i));
+          }
+          lean.close();
+        } finally {
+          setTablePiece(old);
+        }
+      }
     }
   });
 

@@ -13,10 +13,13 @@ import { firstRangeStart, NO_SCOPE, SubprogramCollector } from "./subprograms.js
 import { type DieKey, type DieLookup, NumChunks, TypeCollector, typeId } from "./types.js";
 import { type DebugSections, readUnits, type Unit } from "./units.js";
 
+// The reader's settings for the tests and the fuzzer (which loads this module), not the package's API.
+export { setTablePiece } from "../relocations.js";
 export { DW_AT, DW_ATE, DW_FORM, DW_TAG } from "./constants.js";
 export type { LineFile, LineHeader, LineRow } from "./lines.js";
 export { setInPlaceRelocationsFrom } from "./relocate.js";
 export { declarationSpelling, typeSpelling } from "./spelling.js";
+export { setMappedMembersFrom } from "./types.js";
 
 /** DIE nesting beyond which the input is refused (real programs stay well under 100). */
 export const MAX_DIE_DEPTH = 1024;
