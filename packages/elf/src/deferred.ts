@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { mappedBuffer } from "./buffers.js";
+import { giveBack, mappedBuffer } from "./buffers.js";
 import { ByteView } from "./bytes.js";
 import { SHF, SHN_XINDEX, SHT } from "./constants.js";
 import { ElfFile } from "./elf.js";
@@ -332,18 +332,13 @@ interface Pane {
  * cost one read per 64 KiB, even when two series of them are decoded in turn (the comparison of each
  * function's relocations, and the merged tables of the data it refers to), and so do the pieces of a large
  * table; tables decoded out of order cost no more than themselves. The file stays open between reads
- * (`KeptOpen`). Asked for more than a pane (no caller does), it reads them into a buffer of their own.
+ * (`KeptOpen`). Never asked for more than a pane: the decoder reads at most `TABLE_PIECE` bytes at a time.
  */
 function windowOnto(path: string, size: number): Window {
   const panes: Pane[] = [];
   let clock = 0;
   const file = new KeptOpen(path, size);
   const read = (start: number, end: number): FileWindow => {
-    if (end - start > WINDOW) {
-      const bytes = new Uint8Array(end - start);
-      file.read(bytes, start, end);
-      return { bytes, base: start };
-    }
     clock++;
     let pane: Pane | undefined;
     let onward = false;
@@ -452,7 +447,7 @@ function openDebugImage(main: ElfFile, path: string, size: number, streamed: Uin
     for (let k = 0; k < ranges.length; k += 2) src.read(image, ranges[k]!, ranges[k + 1]!);
     return new ElfFile(image, {
       path,
-      partial: { absent, shared: main, ...(resizable ? { release: () => resizable.resize(0) } : {}) },
+      partial: { absent, shared: main, ...(resizable ? { release: () => giveBack(resizable) } : {}) },
     });
   } finally {
     src.close();

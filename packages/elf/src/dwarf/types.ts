@@ -305,6 +305,11 @@ export function setMappedMembersFrom(bytes: number): number {
   return old;
 }
 
+/** A member table of `count` numbers: mapped on its own when large, as it is dropped once the types are built. */
+function memberTable(count: number): Float64Array {
+  return count * 8 >= mappedMembersFrom ? mappedFloat64s(count) : new Float64Array(count);
+}
+
 /** The member table (`TypeCollector.mData`): MSTRIDE numbers per member. */
 const MSTRIDE = 5;
 /** Owner type index × 4 + flags (1 inheritance, 2 artificial). */
@@ -452,11 +457,7 @@ export class TypeCollector {
     // copies less than the final table. At least a few dozen members: zeroing a larger minimum cost more than
     // the reading of a small object.
     const members = Math.min(Math.max(64, Math.ceil(infoBytes / INFO_BYTES_PER_MEMBER)), 1 << 22);
-    // Mapped on its own when large: it is dropped once the types are built (see buffers.ts).
-    this.mData =
-      MSTRIDE * members * 8 >= mappedMembersFrom
-        ? mappedFloat64s(MSTRIDE * members)
-        : new Float64Array(MSTRIDE * members);
+    this.mData = memberTable(MSTRIDE * members);
     this.recentEntries = Math.min(MAX_RECENT, 1 << (32 - Math.clz32(members - 1)));
   }
 
@@ -733,7 +734,7 @@ export class TypeCollector {
     let d = this.mData;
     const at = k * MSTRIDE;
     if (at + MSTRIDE > d.length) {
-      d = d.length * 16 >= mappedMembersFrom ? mappedFloat64s(d.length * 2) : new Float64Array(d.length * 2);
+      d = memberTable(d.length * 2);
       d.set(this.mData);
       giveBack(this.mData);
       this.mData = d;
